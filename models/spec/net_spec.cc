@@ -58,7 +58,6 @@ class LineParser {
     }
   }
 
- private:
   // Optional `init` key of conv/fc layers: "xavier" or "gaussian:<std>".
   std::string Init(const std::map<std::string, std::string>& values, const std::string& what) const {
     const auto it = values.find("init");
