@@ -17,7 +17,7 @@ namespace rcdnn::results {
 
 inline constexpr char kApplication[] = "rcdnn-results";
 
-// The ordered SQL steps; kSchemaVersion() == Migrations().size().
+// The ordered SQL steps; SchemaVersion() == Migrations().size().
 const std::vector<std::string>& Migrations();
 int SchemaVersion();
 
