@@ -1,0 +1,77 @@
+#include "models/train/context.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "common/error.h"
+#include "models/data/registry.h"
+
+namespace rcdnn::models {
+
+std::string ResolveUserPath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
+  return cwd != nullptr && *cwd != '\0' ? std::string(cwd) + "/" + path : path;
+}
+
+std::vector<double> ParseFractions(const std::string& text, const std::string& flag) {
+  std::vector<double> fractions;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || !(value > 0 && value <= 1)) {
+      throw Error("--" + flag + ": '" + item + "' is not a fraction in (0, 1] (expected e.g. 0.25,0.5,0.75,1)");
+    }
+    fractions.push_back(value);
+  }
+  if (fractions.empty()) throw Error("--" + flag + " is empty (expected e.g. 0.25,0.5,0.75,1)");
+  return fractions;
+}
+
+RunContext LoadRunContext(const ContextOptions& options) {
+  if (options.threads < 1 || options.threads > 256) {
+    throw Error("--threads must be between 1 and 256, got " + std::to_string(options.threads));
+  }
+  RunContext context;
+  context.options = options;
+  context.spec = LoadNetSpec(ResolveUserPath(options.spec_path));
+  const SolverConfig solver = LoadSolverConfig(ResolveUserPath(options.solver_path));
+  context.solver = solver.ForProfile(options.profile);
+  context.profile = solver.Profile(options.profile);
+  data::LoadOptions load;
+  load.data_root = options.data_root;
+  load.split_seed = options.split_seed;
+  load.max_train = context.profile.train_subset;
+  load.max_test = context.profile.eval_subset;
+  context.dataset = data::LoadDataset(options.dataset, load);
+  const data::ImageSet& train = context.dataset.train;
+  if (train.channels != context.spec.input_channels || train.height != context.spec.input_height ||
+      train.width != context.spec.input_width) {
+    throw Error("data set '" + options.dataset + "' has " + std::to_string(train.channels) + "x" +
+                std::to_string(train.height) + "x" + std::to_string(train.width) + " images but network '" +
+                context.spec.name + "' takes " + std::to_string(context.spec.input_channels) + "x" +
+                std::to_string(context.spec.input_height) + "x" + std::to_string(context.spec.input_width));
+  }
+  const char* code_version = std::getenv("RCDNN_CODE_VERSION");
+  context.provenance = {
+      {"network", context.spec.name},
+      {"dataset", context.dataset.name},
+      {"dataset_display_name", context.dataset.display_name},
+      {"dataset_sha256", context.dataset.content_sha256},
+      {"profile", options.profile},
+      {"seed", std::to_string(options.seed)},
+      {"split_seed", std::to_string(options.split_seed)},
+      {"threads", std::to_string(options.threads)},
+      {"train_images", std::to_string(train.size())},
+      {"code_version", code_version != nullptr && *code_version ? code_version : "unknown"},
+  };
+  return context;
+}
+
+}  // namespace rcdnn::models
