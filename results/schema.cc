@@ -11,6 +11,7 @@ const std::vector<std::string>& Migrations() {
       // 1: the initial schema. Units live in metrics.unit (and in names such
       // as energy_pj); a NaN value arrives as NULL and fails NOT NULL, an
       // infinite one fails the CHECK (9e999 is SQLite's spelling of +inf).
+      // An artifact's sha256 is 64 lowercase hex digits, or '' when unknown.
       R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -18,7 +19,7 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES ('application', 'rcdnn-results');
 CREATE TABLE runs (
-  id                   INTEGER PRIMARY KEY,
+  id                   INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
   run_key              TEXT NOT NULL UNIQUE CHECK (length(run_key) > 0),
   target               TEXT NOT NULL,
   profile              TEXT NOT NULL,
@@ -57,6 +58,7 @@ CREATE TABLE artifacts (
   kind   TEXT NOT NULL,
   path   TEXT NOT NULL,
   sha256 TEXT NOT NULL
+         CHECK (sha256 = '' OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'))
 );
 CREATE INDEX artifacts_by_run ON artifacts (run_id);
 )sql",

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "common/error.h"
 #include "results/provenance.h"
@@ -60,6 +62,30 @@ bool SameFile(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
+// Switching a file to WAL mode can fail with SQLITE_BUSY at once, without the
+// busy handler, while another process switches it too (two processes
+// creating one new file); so retry here, up to the same timeout.
+std::string SetWalMode(Database& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(Store::kBusyTimeoutMs);
+  while (true) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db.handle(), "PRAGMA journal_mode = WAL", -1, &raw, nullptr) !=
+        SQLITE_OK) {
+      db.Fail("preparing \"PRAGMA journal_mode = WAL\"");
+    }
+    const int rc = sqlite3_step(raw);
+    const unsigned char* text = rc == SQLITE_ROW ? sqlite3_column_text(raw, 0) : nullptr;
+    const std::string mode = text ? reinterpret_cast<const char*>(text) : "";
+    sqlite3_finalize(raw);  // an unfinished statement would block the COMMIT in Migrate
+    if (rc == SQLITE_ROW) return mode;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
+      db.Fail("switching to WAL mode");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
 const char* ToString(RunStatus status) {
@@ -73,8 +99,7 @@ Store Store::Open(const std::string& path) {
                 ": opened read-only; check the permissions of the file and its directory");
   }
   db.Exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
-  Statement wal(db, "PRAGMA journal_mode = WAL");
-  const std::string mode = wal.Step() ? wal.Text(0) : "";
+  const std::string mode = SetWalMode(db);
   if (mode != "wal") {
     throw Error("results database " + path + ": cannot switch to WAL mode (journal mode is '" +
                 mode + "'); put the file on a local file system");
@@ -152,7 +177,12 @@ int64_t Store::InsertRun(const RunInfo& info, RunStatus status, const std::strin
         .BindTextOrNull(8, metric.key)
         .Bind(9, metric.value)
         .Bind(10, metric.unit);
-    metric_insert.Run();
+    try {
+      metric_insert.Run();
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) + " (metric '" + metric.name + "' of run " + info.target +
+                  "; nothing of the run was stored)");
+    }
     metric_insert.Reset();
   }
 
@@ -163,7 +193,13 @@ int64_t Store::InsertRun(const RunInfo& info, RunStatus status, const std::strin
         .Bind(2, artifact.kind)
         .Bind(3, artifact.path)
         .Bind(4, artifact.sha256);
-    artifact_insert.Run();
+    try {
+      artifact_insert.Run();
+    } catch (const Error& e) {
+      throw Error(std::string(e.what()) + " (artifact '" + artifact.path + "' of run " +
+                  info.target + "; sha256 must be 64 lowercase hex digits or empty; nothing "
+                  "of the run was stored)");
+    }
     artifact_insert.Reset();
   }
   return run_id;
@@ -255,7 +291,10 @@ int Store::MergeFrom(const std::string& other_db_path) {
     throw Error("results database " + path() + ": cannot merge " + other_db_path +
                 " into itself; name another file");
   }
-  const Store other = OpenReadOnly(other_db_path);
+  Store other = OpenReadOnly(other_db_path);
+  // One read transaction on the source: a consistent snapshot even if a
+  // process is writing it right now.
+  other.db_.Exec("BEGIN", "starting a read transaction");
   const std::vector<RunRow> runs = other.ListRuns();
 
   Transaction transaction(db_);

@@ -1,0 +1,153 @@
+"""Experiments as Bazel actions.
+
+Every training, evaluation and simulation run of the paper is a build action
+with declared inputs (spec, solver, data set files, flags) and outputs (a
+model file, a result shard). Bazel caches them, runs independent ones in
+parallel and, with --remote_cache / --remote_executor, shares or spreads them
+over machines. A figure's BUILD entry then reads like its caption:
+
+    trained_model(name = "lenet_golden_25", network = "lenet", method = "golden", fraction = 0.25)
+
+The fidelity profile comes from --define=profile=smoke|quick|paper (default
+quick) and is part of each action's command line, so profiles never share
+cache entries.
+"""
+
+# Network -> data set it is trained on, and its solver.
+NETWORKS = {
+    "lenet": struct(dataset = "mnist", solver = "//models/train:solvers/lenet.solver"),
+    "alexnet": struct(dataset = "cifar10", solver = "//models/train:solvers/alexnet.solver"),
+    "convnets": struct(dataset = "svhn", solver = "//models/train:solvers/convnets.solver"),
+}
+
+PROFILE = select({
+    "//artifacts:profile_smoke": "smoke",
+    "//artifacts:profile_paper": "paper",
+    "//conditions:default": "quick",
+})
+
+# Threads of every training/evaluation action. Fixed, because results are
+# bit-identical only for a fixed thread count.
+ACTION_THREADS = "2"
+
+def _common_flags(network, dataset):
+    return " ".join([
+        "--spec $(location //models/spec:%s.net)" % network,
+        "--solver $(location %s)" % NETWORKS[network].solver,
+        "--dataset %s" % dataset,
+        "--data-root external/datasets",
+        "--threads " + ACTION_THREADS,
+    ])
+
+def _common_srcs(network, dataset):
+    return [
+        "//models/spec:%s.net" % network,
+        NETWORKS[network].solver,
+        "@datasets//:%s" % dataset,
+    ]
+
+def trained_model(name, network, method, dataset, fraction = 1.0, fractions = None, golden_init = [], iterations_scale = 1, seed = 1):
+    """A model file `<name>.model` trained by one of the paper's trainers.
+
+    method: "golden" (one width, `fraction`), "budget_golden" (full width,
+    `iterations_scale` x the solver's iterations), "incremental" or
+    "incremental_golden_init" (`fractions`, and `golden_init` model targets).
+    """
+    out = name + ".model"
+    if method in ["golden", "budget_golden"]:
+        tool = "//models/train:golden"
+        extra = "--fraction %s --iterations-scale %d --method %s" % (fraction, iterations_scale, method)
+        srcs = []
+    else:
+        tool = "//models/train:incremental"
+        extra = "--fractions " + ",".join([str(f) for f in fractions])
+        srcs = golden_init
+        if golden_init:
+            extra += " --golden-init " + ",".join(["$(location %s)" % g for g in golden_init])
+    native.genrule(
+        name = name,
+        srcs = _common_srcs(network, dataset) + srcs,
+        outs = [out],
+        tools = [tool],
+        cmd = "$(location %s) %s --seed %d --profile " % (tool, _common_flags(network, dataset), seed) + PROFILE +
+              " %s --out $@ 2> >(tail -c 4000 >&2)" % extra,
+        message = "Training %s (%s, %s)" % (network, method, name),
+    )
+
+def evaluation(name, network, dataset, models, shutdown_fractions = None, method = None):
+    """Evaluates model targets on validation and test sets at every increment.
+
+    Outputs `<name>.db` (a results-store shard: accuracy, margin histograms,
+    storage) and `<name>.csv` (every image's prediction and score margin).
+    """
+    extra = ""
+    if shutdown_fractions:
+        extra += " --shutdown-fractions " + ",".join([str(f) for f in shutdown_fractions])
+    if method:
+        extra += " --method " + method
+    native.genrule(
+        name = name,
+        srcs = _common_srcs(network, dataset) + models,
+        outs = [name + ".db", name + ".csv"],
+        tools = ["//models/train:evaluate"],
+        cmd = "$(location //models/train:evaluate) %s --profile " % _common_flags(network, dataset) + PROFILE +
+              " --model %s%s --target //artifacts:%s --db $(location %s.db) --predictions $(location %s.csv) 2> >(tail -c 4000 >&2)" % (
+                  " ".join(["$(location %s)" % m for m in models]),
+                  extra,
+                  name,
+                  name,
+                  name,
+              ),
+        message = "Evaluating %s" % name,
+    )
+
+def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0]):
+    """Everything Figures 6, 9, 10 and Tables 6-9 need for one network:
+    golden models per width, plain incremental, incremental with golden
+    initialisation, the budget-matched golden control, channel shutdown of
+    the full golden model, and their evaluations."""
+    goldens = []
+    for f in fractions:
+        label = "%s_golden_%d" % (network, int(f * 100 + 0.5))
+        trained_model(name = label, network = network, method = "golden", dataset = dataset, fraction = f)
+        goldens.append(":" + label)
+    trained_model(
+        name = network + "_incremental",
+        network = network,
+        method = "incremental",
+        dataset = dataset,
+        fractions = fractions,
+    )
+    trained_model(
+        name = network + "_incremental_golden_init",
+        network = network,
+        method = "incremental_golden_init",
+        dataset = dataset,
+        fractions = fractions,
+        golden_init = goldens,
+    )
+    trained_model(
+        name = network + "_budget_golden",
+        network = network,
+        method = "budget_golden",
+        dataset = dataset,
+        iterations_scale = len(fractions),
+    )
+    evaluation(name = network + "_eval_golden", network = network, dataset = dataset, models = goldens)
+    evaluation(
+        name = network + "_eval_incremental",
+        network = network,
+        dataset = dataset,
+        models = [":%s_incremental" % network, ":%s_incremental_golden_init" % network, ":%s_budget_golden" % network],
+    )
+    evaluation(
+        name = network + "_eval_shutdown",
+        network = network,
+        dataset = dataset,
+        models = [goldens[-1]],
+        shutdown_fractions = fractions,
+    )
+    native.filegroup(
+        name = network + "_shards",
+        srcs = [":%s_eval_%s" % (network, kind) for kind in ["golden", "incremental", "shutdown"]],
+    )
