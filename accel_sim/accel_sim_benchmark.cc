@@ -1,0 +1,99 @@
+// Simulator speed: simulated MACs per wall-clock second, analytical and
+// bit-accurate, and the whole of Table 4 (3 networks x 4 uniform widths).
+//
+//   bazel run -c opt //accel_sim:accel_sim_benchmark
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "accel_sim/simulator.h"
+
+namespace rcdnn::accel {
+namespace {
+
+const TechConfig& Tech() {
+  static const TechConfig tech = LoadTechConfig("accel_sim/tech/fixed32_16.tech");
+  return tech;
+}
+
+const models::NetSpec& Net(const std::string& name) {
+  static const models::NetSpec lenet = models::LoadNetSpec("models/spec/lenet.net");
+  static const models::NetSpec convnets = models::LoadNetSpec("models/spec/convnets.net");
+  static const models::NetSpec alexnet = models::LoadNetSpec("models/spec/alexnet.net");
+  return name == "lenet" ? lenet : name == "convnets" ? convnets : alexnet;
+}
+
+void BM_Analytical(benchmark::State& state, const std::string& network, double fraction) {
+  const models::NetSpec& spec = Net(network);
+  const models::Widths widths = models::UniformWidths(spec, fraction);
+  int64_t macs = 0;
+  for (auto _ : state) {
+    const SimResult r = SimulateAnalytical(spec, widths, Tech());
+    macs = r.total.macs;
+    benchmark::DoNotOptimize(r.total.cycles);
+  }
+  state.SetItemsProcessed(state.iterations() * macs);
+  state.counters["sim_us_per_image"] = SimulateAnalytical(spec, widths, Tech()).TimeNsPerImage() / 1e3;
+}
+
+void BM_BitAccurate(benchmark::State& state, const std::string& network, double fraction) {
+  const models::NetSpec& spec = Net(network);
+  const models::Widths widths = models::UniformWidths(spec, fraction);
+  const std::vector<models::LayerShape> full = models::InferShapes(spec, models::FullWidths(spec));
+  std::mt19937_64 rng(1);
+  std::normal_distribution<float> dist(0.0f, 0.05f);
+  NetWeights weights;
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    if (!spec.layers[i].HasWeights()) continue;
+    LayerWeights w;
+    w.layer = spec.layers[i].name;
+    w.rows = full[i].out_channels;
+    w.cols = static_cast<int>(full[i].weight_count / w.rows);
+    w.weights.resize(full[i].weight_count);
+    for (float& v : w.weights) v = dist(rng);
+    w.biases.assign(w.rows, 0.0f);
+    weights.layers.push_back(std::move(w));
+  }
+  std::vector<float> image(int64_t{spec.input_channels} * spec.input_height * spec.input_width);
+  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+  for (float& v : image) v = pixel(rng);
+  const Precision precision = UniformPrecision(spec, Tech().format);
+  int64_t macs = 0;
+  for (auto _ : state) {
+    const SimResult r = SimulateBitAccurate(spec, widths, Tech(), weights, precision, {image});
+    macs = r.total.macs;
+    benchmark::DoNotOptimize(r.outputs);
+  }
+  state.SetItemsProcessed(state.iterations() * macs);
+}
+
+void BM_Table4(benchmark::State& state) {
+  int64_t macs = 0;
+  for (auto _ : state) {
+    macs = 0;
+    for (const char* network : {"lenet", "convnets", "alexnet"}) {
+      for (double fraction : {0.25, 0.5, 0.75, 1.0}) {
+        const models::NetSpec& spec = Net(network);
+        const SimResult r = SimulateAnalytical(spec, models::UniformWidths(spec, fraction), Tech());
+        macs += r.total.macs;
+        benchmark::DoNotOptimize(r.total.cycles);
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * macs);
+}
+
+BENCHMARK_CAPTURE(BM_Analytical, lenet_0.25, std::string("lenet"), 0.25)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Analytical, lenet_1.0, std::string("lenet"), 1.0)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Analytical, convnets_1.0, std::string("convnets"), 1.0)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Analytical, alexnet_1.0, std::string("alexnet"), 1.0)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, lenet_0.25, std::string("lenet"), 0.25)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, lenet_1.0, std::string("lenet"), 1.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, alexnet_1.0, std::string("alexnet"), 1.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, convnets_1.0, std::string("convnets"), 1.0)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Table4)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace rcdnn::accel
