@@ -46,7 +46,11 @@ def _common_srcs(network, dataset):
         "@datasets//:%s" % dataset,
     ]
 
-def trained_model(name, network, method, dataset, fraction = 1.0, fractions = None, golden_init = [], iterations_scale = 1, seed = 1):
+def _profile(profile):
+    """A fixed profile name, or the --define=profile=... selection."""
+    return profile if profile else PROFILE
+
+def trained_model(name, network, method, dataset, fraction = 1.0, fractions = None, golden_init = [], iterations_scale = 1, seed = 1, profile = None):
     """A model file `<name>.model` trained by one of the paper's trainers.
 
     method: "golden" (one width, `fraction`), "budget_golden" (full width,
@@ -69,12 +73,15 @@ def trained_model(name, network, method, dataset, fraction = 1.0, fractions = No
         srcs = _common_srcs(network, dataset) + srcs,
         outs = [out],
         tools = [tool],
-        cmd = "$(location %s) %s --seed %d --profile " % (tool, _common_flags(network, dataset), seed) + PROFILE +
+        cmd = "$(location %s) %s --seed %d --profile " % (tool, _common_flags(network, dataset), seed) + _profile(profile) +
               " %s --out $@ 2> >(tail -c 4000 >&2)" % extra,
         message = "Training %s (%s, %s)" % (network, method, name),
+        # Experiments run when an artifact or test asks for them, never as
+        # part of `bazel build //...`.
+        tags = ["manual"],
     )
 
-def evaluation(name, network, dataset, models, shutdown_fractions = None, method = None):
+def evaluation(name, network, dataset, models, shutdown_fractions = None, method = None, profile = None):
     """Evaluates model targets on validation and test sets at every increment.
 
     Outputs `<name>.db` (a results-store shard: accuracy, margin histograms,
@@ -90,7 +97,7 @@ def evaluation(name, network, dataset, models, shutdown_fractions = None, method
         srcs = _common_srcs(network, dataset) + models,
         outs = [name + ".db", name + ".csv"],
         tools = ["//models/train:evaluate"],
-        cmd = "$(location //models/train:evaluate) %s --profile " % _common_flags(network, dataset) + PROFILE +
+        cmd = "$(location //models/train:evaluate) %s --profile " % _common_flags(network, dataset) + _profile(profile) +
               " --model %s%s --target //artifacts:%s --db $(location %s.db) --predictions $(location %s.csv) 2> >(tail -c 4000 >&2)" % (
                   " ".join(["$(location %s)" % m for m in models]),
                   extra,
@@ -99,55 +106,107 @@ def evaluation(name, network, dataset, models, shutdown_fractions = None, method
                   name,
               ),
         message = "Evaluating %s" % name,
+        tags = ["manual"],
     )
 
-def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0]):
+def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], profile = None, prefix = ""):
     """Everything Figures 6, 9, 10 and Tables 6-9 need for one network:
     golden models per width, plain incremental, incremental with golden
     initialisation, the budget-matched golden control, channel shutdown of
-    the full golden model, and their evaluations."""
+    the full golden model, and their evaluations.
+
+    `profile` fixes the profile (e.g. the CI regression test's "smoke");
+    None follows --define=profile=... `prefix` keeps the target names apart."""
+    net = prefix + network
     goldens = []
     for f in fractions:
-        label = "%s_golden_%d" % (network, int(f * 100 + 0.5))
-        trained_model(name = label, network = network, method = "golden", dataset = dataset, fraction = f)
+        label = "%s_golden_%d" % (net, int(f * 100 + 0.5))
+        trained_model(name = label, network = network, method = "golden", dataset = dataset, fraction = f, profile = profile)
         goldens.append(":" + label)
     trained_model(
-        name = network + "_incremental",
+        name = net + "_incremental",
         network = network,
         method = "incremental",
         dataset = dataset,
         fractions = fractions,
+        profile = profile,
     )
     trained_model(
-        name = network + "_incremental_golden_init",
+        name = net + "_incremental_golden_init",
         network = network,
         method = "incremental_golden_init",
         dataset = dataset,
         fractions = fractions,
         golden_init = goldens,
+        profile = profile,
     )
     trained_model(
-        name = network + "_budget_golden",
+        name = net + "_budget_golden",
         network = network,
         method = "budget_golden",
         dataset = dataset,
         iterations_scale = len(fractions),
+        profile = profile,
     )
-    evaluation(name = network + "_eval_golden", network = network, dataset = dataset, models = goldens)
+    # One evaluation of every trained model, so the runtime schemes read the
+    # golden and incremental predictions of the same images from one CSV.
     evaluation(
-        name = network + "_eval_incremental",
+        name = net + "_eval",
         network = network,
         dataset = dataset,
-        models = [":%s_incremental" % network, ":%s_incremental_golden_init" % network, ":%s_budget_golden" % network],
+        models = goldens + [":%s_%s" % (net, m) for m in ["incremental", "incremental_golden_init", "budget_golden"]],
+        profile = profile,
     )
     evaluation(
-        name = network + "_eval_shutdown",
+        name = net + "_eval_shutdown",
         network = network,
         dataset = dataset,
         models = [goldens[-1]],
         shutdown_fractions = fractions,
+        profile = profile,
+    )
+    runtime_analysis(
+        name = net + "_runtime",
+        network = network,
+        evaluation = ":%s_eval" % net,
+        models = goldens + [":%s_incremental_golden_init" % net],
+        profile = profile,
     )
     native.filegroup(
-        name = network + "_shards",
-        srcs = [":%s_eval_%s" % (network, kind) for kind in ["golden", "incremental", "shutdown"]],
+        name = net + "_shards",
+        tags = ["manual"],
+        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime"]],
+    )
+
+def runtime_analysis(name, network, evaluation, models, cost = None, budget = None, profile = None):
+    """Tables 6-9 and the data of Figures 7 and 11 from an evaluation's
+    predictions (models/runtime). Outputs `<name>.db` and `<name>_trace.csv`
+    (Figure 11's per-image trace; a one-line note when no budget is given)."""
+    srcs = ["//models/spec:%s.net" % network, evaluation] + models
+    flags = [
+        "--spec $(location //models/spec:%s.net)" % network,
+        # The evaluation's outputs are a shard (.db) and its predictions (.csv).
+        "--predictions $$(for f in $(locations %s); do case $$f in *.csv) echo $$f;; esac; done)" % evaluation,
+        "--models " + " ".join(["$(location %s)" % m for m in models]),
+        "--target //artifacts:" + name,
+        "--db $(location %s.db)" % name,
+    ]
+    if cost:
+        srcs.append(cost)
+        flags.append("--cost $(location %s)" % cost)
+    if budget:
+        srcs.append(budget)
+        flags.append("--budget $(location %s) --trace-out $(location %s_trace.csv)" % (budget, name))
+        no_trace = ""
+    else:
+        no_trace = " && echo 'no budget schedule was given' > $(location %s_trace.csv)" % name
+    native.genrule(
+        name = name,
+        srcs = srcs,
+        outs = [name + ".db", name + "_trace.csv"],
+        tools = ["//models/runtime:runtime"],
+        cmd = "$(location //models/runtime:runtime) " + " ".join(flags) + " --profile " + _profile(profile) +
+              " 2> >(tail -c 4000 >&2)" + no_trace,
+        message = "Runtime schemes for %s" % network,
+        tags = ["manual"],
     )

@@ -17,7 +17,12 @@ workspace=$(dirname "$(readlink -f "$TEST_SRCDIR/rcdnn/WORKSPACE")")
 tmp="$TEST_TMPDIR"
 mkdir -p "$tmp/cache" "$tmp/nginx/logs"
 port=$((20000 + RANDOM % 20000))
+# nginx started as root hands requests to an unprivileged worker that could
+# not write into this test's private temp folder; keep the worker as us.
+user_line=""
+[ "$(id -u)" -eq 0 ] && user_line="user root;"
 cat > "$tmp/nginx/nginx.conf" <<CONF
+$user_line
 daemon off;
 worker_processes 1;
 pid $tmp/nginx/nginx.pid;
@@ -57,7 +62,7 @@ for _ in $(seq 50); do
 done
 curl -s -o /dev/null "http://127.0.0.1:$port/" || fail "nginx did not start on port $port: $(cat "$tmp/nginx/logs/error.log")"
 
-target=//artifacts:lenet_golden_25
+target=//artifacts:smoke_lenet_golden_25
 build() {
   local ob=$1 log=$2
   (cd "$workspace" && env -u TEST_TMPDIR -u TEST_SRCDIR bazel --output_base="$ob" build \
