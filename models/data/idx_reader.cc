@@ -45,12 +45,11 @@ std::string ReadMaybeGzipped(const std::string& path) {
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) throw Error("cannot open gzipped idx file '" + path + "'");
   std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, &gzclose);
-  std::vector<char> buffer(1 << 20);
+  char buffer[1 << 16];
   for (;;) {
-    const int n = gzread(file, buffer.data(), static_cast<unsigned>(buffer.size()));
-    if (n < 0) break;
-    if (n == 0) break;
-    content.append(buffer.data(), static_cast<size_t>(n));
+    const int n = gzread(file, buffer, sizeof buffer);
+    if (n <= 0) break;  // End of stream, or an error that gzerror reports below.
+    content.append(buffer, static_cast<size_t>(n));
     if (content.size() > kMaxIdxBytes) {
       throw Error("gzipped idx file '" + path + "' decompresses to more than 1 GiB; not an MNIST-style file");
     }
@@ -97,11 +96,11 @@ std::string WithoutGz(const std::string& path) {
 IdxImages ReadIdxImages(const std::string& path) {
   const std::string content = ReadMaybeGzipped(path);
   constexpr size_t kHeader = 16;
+  if (content.size() >= 4) CheckMagic(path, BigEndian32(content, 0), kImagesMagic, "image");
   if (content.size() < kHeader) {
     throw Error("idx image file '" + path + "' is truncated: its header needs 16 bytes, found " +
                 std::to_string(content.size()));
   }
-  CheckMagic(path, BigEndian32(content, 0), kImagesMagic, "image");
   const uint32_t count = BigEndian32(content, 4), rows = BigEndian32(content, 8), cols = BigEndian32(content, 12);
   if (count == 0 || rows == 0 || cols == 0 || rows > kMaxSide || cols > kMaxSide) {
     throw Error("idx image file '" + path + "' has bad dimensions " + std::to_string(count) + " x " +
@@ -121,11 +120,11 @@ IdxImages ReadIdxImages(const std::string& path) {
 IdxLabels ReadIdxLabels(const std::string& path) {
   const std::string content = ReadMaybeGzipped(path);
   constexpr size_t kHeader = 8;
+  if (content.size() >= 4) CheckMagic(path, BigEndian32(content, 0), kLabelsMagic, "label");
   if (content.size() < kHeader) {
     throw Error("idx label file '" + path + "' is truncated: its header needs 8 bytes, found " +
                 std::to_string(content.size()));
   }
-  CheckMagic(path, BigEndian32(content, 0), kLabelsMagic, "label");
   const uint32_t count = BigEndian32(content, 4);
   if (count == 0) throw Error("idx label file '" + path + "' holds no labels (count 0 in its header)");
   CheckPayload(path, kHeader, count, content.size() - kHeader);

@@ -20,13 +20,16 @@ std::vector<std::vector<int64_t>> IndicesByClass(const std::vector<uint8_t>& lab
   return by_class;
 }
 
-IndexSplit HoldOut(const std::vector<uint8_t>& labels, const std::vector<int64_t>& per_class, uint64_t seed) {
+// Shuffles each class's indices (classes in order 0..9, one generator) and
+// holds out the first held_out_count(class size) of them.
+template <typename CountFn>
+IndexSplit HoldOut(const std::vector<uint8_t>& labels, uint64_t seed, CountFn held_out_count) {
   std::vector<std::vector<int64_t>> by_class = IndicesByClass(labels);
   std::mt19937_64 rng(seed);
   IndexSplit split;
   for (int c = 0; c < kClasses; ++c) {
     FisherYatesShuffle(by_class[c], rng);
-    const auto cut = by_class[c].begin() + per_class[c];
+    const auto cut = by_class[c].begin() + held_out_count(c, static_cast<int64_t>(by_class[c].size()));
     split.held_out.insert(split.held_out.end(), by_class[c].begin(), cut);
     split.kept.insert(split.kept.end(), cut, by_class[c].end());
   }
@@ -56,27 +59,20 @@ void FisherYatesShuffle(std::vector<int64_t>& items, std::mt19937_64& rng) {
 
 IndexSplit HoldOutFractionPerClass(const std::vector<uint8_t>& labels, double fraction, uint64_t seed) {
   if (!(fraction >= 0 && fraction <= 1)) throw Error("data: hold-out fraction must be in [0, 1]");
-  std::vector<int64_t> per_class(kClasses);
-  const std::vector<int64_t> counts = [&] {
-    std::vector<int64_t> n(kClasses, 0);
-    for (uint8_t label : labels) n[label < kClasses ? label : 0]++;
-    return n;
-  }();
-  for (int c = 0; c < kClasses; ++c) per_class[c] = std::llround(fraction * static_cast<double>(counts[c]));
-  return HoldOut(labels, per_class, seed);
+  return HoldOut(labels, seed, [&](int, int64_t size) {
+    return static_cast<int64_t>(std::llround(fraction * static_cast<double>(size)));
+  });
 }
 
 IndexSplit HoldOutCountPerClass(const std::vector<uint8_t>& labels, int64_t per_class, uint64_t seed,
                                 const std::string& what) {
-  std::vector<int64_t> counts(kClasses, 0);
-  for (uint8_t label : labels) counts[label < kClasses ? label : 0]++;
-  for (int c = 0; c < kClasses; ++c) {
-    if (counts[c] < per_class) {
-      throw Error(what + " has only " + std::to_string(counts[c]) + " images of class " + std::to_string(c) +
+  return HoldOut(labels, seed, [&](int c, int64_t size) {
+    if (size < per_class) {
+      throw Error(what + " has only " + std::to_string(size) + " images of class " + std::to_string(c) +
                   ", fewer than the " + std::to_string(per_class) + " per class the validation split needs");
     }
-  }
-  return HoldOut(labels, std::vector<int64_t>(kClasses, per_class), seed);
+    return per_class;
+  });
 }
 
 std::vector<int64_t> BalancedPrefix(const std::vector<uint8_t>& labels, int64_t k) {
