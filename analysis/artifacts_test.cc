@@ -1,0 +1,412 @@
+// Each artifact function on the small LeNet store of test_store.h (and, for
+// the artifacts whose producers are not wired yet, on metrics written here
+// under the names they expect).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "analysis/artifacts/artifacts.h"
+#include "analysis/artifacts/common.h"
+#include "analysis/claims.h"
+#include "analysis/csv.h"
+#include "analysis/render.h"
+#include "analysis/test_store.h"
+#include "common/atomic_file.h"
+#include "common/error.h"
+
+namespace rcdnn::analysis {
+namespace {
+
+using testing::kDataset;
+
+class ArtifactsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = testing::FreshPath(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    testing::WriteLenetStore(path_);
+  }
+  // Runs an artifact function on the store as it is now.
+  ArtifactOutput RunArtifact(const std::string& id) {
+    results::Store store = results::Store::OpenReadOnly(path_);
+    const StoreView view(store);
+    const ArtifactContext context{view, paper_, "models/spec"};
+    return FindArtifact(id)->function(context);
+  }
+  std::vector<Claim> Claims() {
+    results::Store store = results::Store::OpenReadOnly(path_);
+    const StoreView view(store);
+    return EvaluateClaims(ArtifactContext{view, paper_, "models/spec"});
+  }
+  void AddRun(const std::string& target, const std::vector<results::Metric>& metrics) {
+    results::Store::Open(path_).WriteRun(testing::TestRun(target), metrics, {});
+  }
+
+  std::string path_;
+  const PaperValues paper_ = PaperValues::Load("analysis/paper/paper_values.csv");
+};
+
+const Table& TableOf(const ArtifactOutput& out, const std::string& id) {
+  for (const Table& t : out.tables) {
+    if (t.id == id) return t;
+  }
+  throw Error("no table " + id);
+}
+
+// The cell of `row` under `column`.
+std::string Cell(const Table& t, size_t row, const std::string& column) {
+  for (size_t c = 0; c < t.header.size(); ++c) {
+    if (t.header[c] == column) return t.rows.at(row).at(c);
+  }
+  throw Error("table " + t.id + " has no column " + column);
+}
+
+bool MentionsMissing(const ArtifactOutput& out, const std::string& text) {
+  for (const Missing& m : out.missing) {
+    if (m.what.find(text) != std::string::npos || m.command.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsPng(const std::string& path) {
+  const std::string bytes = ReadFileToString(path);
+  return bytes.size() > 8 && bytes.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8);
+}
+
+TEST(Registry, ListsEveryResultOfThePaperOnce) {
+  std::vector<std::string> ids;
+  for (const ArtifactEntry& e : AllArtifacts()) ids.push_back(e.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"table1", "table2", "table3", "table4", "table5", "table6", "table7",
+                                           "table8", "table9", "fig6", "fig7", "fig9", "fig10", "fig11"}));
+  EXPECT_EQ(FindArtifact("fig8"), nullptr);  // a diagram
+  EXPECT_EQ(FindArtifact("table4")->function, &artifacts::Table4);
+}
+
+TEST_F(ArtifactsTest, Table1And2ShowThePaperAndTheTechFilesInputs) {
+  ArtifactOutput t1 = RunArtifact("table1");
+  EXPECT_FALSE(t1.reproduced);
+  EXPECT_TRUE(MentionsMissing(t1, "table1_*"));
+  EXPECT_EQ(TableOf(t1, "table1").rows.size(), 9u);
+  EXPECT_EQ(TableOf(RunArtifact("table2"), "table2").rows.size(), 38u);
+
+  AddRun("//accel_sim:tech", {{"table1_area_mm2", "", "", "fixed32_16", "", "", std::nullopt, 14.13, "mm^2"},
+                              {"table1_power_mw", "", "", "fixed32_16", "", "", std::nullopt, 1200, "mW"},
+                              {"table2_area_um2", "", "", "fixed32_16", "", "component=sb", std::nullopt, 11369714, "um^2"},
+                              {"table2_area_um2", "", "", "fixed32_16", "", "component=total", std::nullopt, 14133270, "um^2"}});
+  t1 = RunArtifact("table1");
+  EXPECT_FALSE(MentionsMissing(t1, "table1_*"));
+  const Table& table1 = TableOf(t1, "table1");
+  EXPECT_EQ(Cell(table1, 3, "design"), "Fixed Point <32,16>");
+  EXPECT_EQ(Cell(table1, 3, "quantity"), "Area");
+  EXPECT_EQ(Cell(table1, 3, "value ours"), "14.13");
+  EXPECT_EQ(Cell(table1, 3, "value diff"), "+0");
+  EXPECT_EQ(Cell(table1, 4, "value diff"), "-13.4");
+  EXPECT_EQ(Cell(table1, 0, "value ours"), "");  // float32 not stored
+  const ArtifactOutput t2 = RunArtifact("table2");
+  const Table& table2 = TableOf(t2, "table2");
+  // Rows: Total (2 cells), Combinational (4), Buffer/Inverter (4), Registers (4), Memory (4), then Sb.
+  EXPECT_EQ(Cell(table2, 18, "component"), "Sb (Weights Buffer)");
+  EXPECT_EQ(Cell(table2, 18, "value ours"), "11369714");
+  EXPECT_EQ(Cell(table2, 19, "quantity"), "Area %");
+  EXPECT_EQ(Cell(table2, 19, "value ours"), "80.45");  // 11369714 / 14133270
+  EXPECT_EQ(Cell(table2, 19, "value paper"), "80.64");
+  EXPECT_EQ(Cell(table2, 8, "value paper"), "Neg.");
+}
+
+TEST_F(ArtifactsTest, Table3ComparesSpecsWithThePaper) {
+  const ArtifactOutput out = RunArtifact("table3");
+  EXPECT_TRUE(out.missing.empty());
+  const Table& t = TableOf(out, "table3");
+  // 7 + 8 + 8 listed rows and a total per network.
+  ASSERT_EQ(t.rows.size(), 26u);
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    if (Cell(t, r, "paper row") != "total") {
+      EXPECT_EQ(Cell(t, r, "same"), "yes") << Cell(t, r, "paper");
+    }
+  }
+  // LeNet by hand: conv1 20*1*25*24*24 + conv2 50*20*25*8*8 + ip1 500*800 + ip2 10*500.
+  EXPECT_EQ(Cell(t, 7, "paper row"), "total");
+  EXPECT_EQ(Cell(t, 7, "MACs"), "2293000");
+  EXPECT_EQ(Cell(t, 7, "parameters"), "431080");  // 520 + 25050 + 400500 + 5010
+  const Table& widths = TableOf(out, "table3_widths");
+  EXPECT_EQ(Cell(widths, 0, "widths"), "5,13,125");
+  EXPECT_EQ(Cell(widths, 3, "relative MACs"), "1.0000");
+}
+
+TEST_F(ArtifactsTest, Fig6DrawsGoldenValidationAccuracy) {
+  const ArtifactOutput out = RunArtifact("fig6");
+  ASSERT_EQ(out.figures.size(), 1u);
+  ASSERT_EQ(out.figures[0].panels[0].series.size(), 1u);
+  EXPECT_EQ(out.figures[0].panels[0].series[0].title, std::string("LeNet on ") + kDataset);
+  EXPECT_EQ(out.figures[0].panels[0].series[0].labels, (std::vector<std::string>{"5/20", "10/20", "15/20", "20/20"}));
+  EXPECT_TRUE(MentionsMissing(out, "//artifacts:alexnet_shards"));
+  EXPECT_TRUE(MentionsMissing(out, "//artifacts:convnets_shards"));
+  EXPECT_EQ(out.run_ids.size(), 1u);
+
+  const std::string dir = testing::TempDir("fig6");
+  const std::vector<std::string> files = WriteArtifact(out, dir);
+  EXPECT_EQ(files, (std::vector<std::string>{dir + "/fig6.csv", dir + "/fig6.md", dir + "/fig6.png", dir + "/fig6.svg"}));
+  EXPECT_TRUE(IsPng(dir + "/fig6.png"));
+  const auto csv = ParseCsv(ReadFileToString(dir + "/fig6.csv"), "fig6.csv");
+  ASSERT_EQ(csv.size(), 5u);
+  EXPECT_EQ(csv[1].fields, (std::vector<std::string>{"LeNet", kDataset, "5,13,125", "5/20", "0.1000", "0.8000"}));
+  EXPECT_EQ(csv[4].fields, (std::vector<std::string>{"LeNet", kDataset, "20,50,500", "20/20", "1.0000", "0.8800"}));
+}
+
+TEST_F(ArtifactsTest, Fig7DrawsMarginHistograms) {
+  const ArtifactOutput out = RunArtifact("fig7");
+  ASSERT_EQ(out.figures.size(), 1u);
+  ASSERT_EQ(out.figures[0].panels.size(), 2u);  // correct, wrong
+  EXPECT_EQ(out.figures[0].panels[0].series.size(), 4u);
+  const Table& t = TableOf(out, "fig7");
+  ASSERT_EQ(t.rows.size(), 80u);  // 4 widths x 20 bins
+  // Width 5,13,125 (w = 0), bin 1 (low 0.05): correct 2 + 1 * 1, wrong 20 - 1.
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"LeNet", kDataset, "5,13,125", "5/20", "0.05", "3", "19"}));
+  const std::string dir = testing::TempDir("fig7");
+  WriteArtifact(out, dir);
+  EXPECT_TRUE(IsPng(dir + "/fig7.png"));
+}
+
+TEST_F(ArtifactsTest, Fig9ComparesTheTrainingSchemes) {
+  const ArtifactOutput out = RunArtifact("fig9");
+  ASSERT_EQ(out.figures.size(), 1u);
+  std::vector<std::string> legends;
+  for (const Series& s : out.figures[0].panels[0].series) legends.push_back(s.title);
+  EXPECT_EQ(legends, (std::vector<std::string>{"golden models (one per width)", "incremental training",
+                                               "incremental training, golden init",
+                                               "channel shutdown of the full golden model",
+                                               "full golden, budget-matched iterations"}));
+  EXPECT_EQ(out.figures[0].panels[0].title, std::string("LeNet on ") + kDataset);
+  const Table& t = TableOf(out, "fig9");
+  ASSERT_EQ(t.rows.size(), 17u);  // 4 golden + 4 + 4 incremental + 4 shutdown + 1 budget point
+  EXPECT_EQ(Cell(t, 12, "method"), "shutdown");
+  EXPECT_EQ(Cell(t, 12, "increment"), "");
+  EXPECT_EQ(Cell(t, 12, "accuracy (val)"), "0.1500");
+  EXPECT_EQ(Cell(t, 16, "method"), "budget_golden");
+  EXPECT_EQ(Cell(t, 16, "accuracy (val)"), "0.8850");
+  EXPECT_EQ(out.run_ids.size(), 3u);
+  const std::string dir = testing::TempDir("fig9");
+  WriteArtifact(out, dir);
+  EXPECT_TRUE(IsPng(dir + "/fig9.png"));
+  EXPECT_NE(ReadFileToString(dir + "/fig9.svg").find(kDataset), std::string::npos);
+}
+
+TEST_F(ArtifactsTest, Fig10ComparesTestAccuracy) {
+  const ArtifactOutput out = RunArtifact("fig10");
+  ASSERT_EQ(out.figures.size(), 1u);
+  EXPECT_EQ(out.figures[0].panels[0].series.size(), 2u);
+  const Table& t = TableOf(out, "fig10");
+  ASSERT_EQ(t.rows.size(), 8u);
+  EXPECT_EQ(t.rows[3], (std::vector<std::string>{"LeNet", kDataset, "incremental_golden_init", "4", "20,50,500",
+                                                 "20/20", "1.0000", "0.8650"}));
+  const std::string dir = testing::TempDir("fig10");
+  WriteArtifact(out, dir);
+  EXPECT_TRUE(IsPng(dir + "/fig10.png"));
+}
+
+TEST_F(ArtifactsTest, Table6ComputesStorageOverheads) {
+  const ArtifactOutput out = RunArtifact("table6");
+  const Table& t = TableOf(out, "table6");
+  ASSERT_EQ(t.rows.size(), 2u);
+  // Ours: heads 5000 + 10000 + 15000 over 430000 + 20000.
+  EXPECT_EQ(Cell(t, 0, "extra bytes"), "30000");
+  EXPECT_EQ(Cell(t, 0, "original network bytes"), "450000");
+  EXPECT_EQ(Cell(t, 0, "extra storage % paper"), "0.58");
+  EXPECT_EQ(Cell(t, 0, "extra storage % ours"), "6.67");
+  EXPECT_EQ(Cell(t, 0, "extra storage % diff"), "+6.09");
+  // Big/Little: the three smaller golden models, (32000 + 118000 + 258000) / 450000.
+  EXPECT_EQ(Cell(t, 1, "extra bytes"), "408000");
+  EXPECT_EQ(Cell(t, 1, "extra storage % paper"), "30.71");
+  EXPECT_EQ(Cell(t, 1, "extra storage % ours"), "90.67");
+  EXPECT_TRUE(MentionsMissing(out, "ALEXnet"));
+}
+
+TEST_F(ArtifactsTest, Table8PutsComparableIncrementsBesideThePaper) {
+  const ArtifactOutput out = RunArtifact("table8");
+  const Table& t = TableOf(out, "table8");
+  ASSERT_EQ(t.rows.size(), 4u);
+  EXPECT_EQ(Cell(t, 0, "paper incr"), "1 (fraction 0.25)");
+  EXPECT_EQ(Cell(t, 0, "Acc. paper"), "0.9760");
+  EXPECT_EQ(Cell(t, 0, "Acc. ours"), "0.7900");
+  EXPECT_EQ(Cell(t, 0, "Acc. diff"), "-0.1860");
+  EXPECT_EQ(Cell(t, 0, "Acc. golden ours"), "0.7900");
+  // Our 50% increment has no counterpart (the paper's LeNet increments are 0.25, 0.30, 1).
+  EXPECT_EQ(Cell(t, 1, "paper incr"), "(none at this fraction)");
+  EXPECT_EQ(Cell(t, 1, "Acc. paper"), "");
+  EXPECT_EQ(Cell(t, 3, "paper incr"), "3 (fraction 1)");
+  EXPECT_EQ(Cell(t, 3, "Acc. golden paper"), "0.9882");
+  EXPECT_EQ(Cell(t, 3, "Acc. golden ours"), "0.8750");
+  EXPECT_EQ(Cell(t, 3, "E (uJ) paper"), "343.39");
+  EXPECT_EQ(Cell(t, 3, "E (uJ) ours"), "");
+  EXPECT_TRUE(MentionsMissing(out, "metric energy_uj, method fixed32_16"));
+  ASSERT_FALSE(t.notes.empty());
+  EXPECT_NE(t.notes.back().find("stand-in data set (Fashion-MNIST (stand-in for MNIST))"), std::string::npos);
+}
+
+TEST_F(ArtifactsTest, Table4WaitsForTheAcceleratorThenComparesIt) {
+  ArtifactOutput out = RunArtifact("table4");
+  EXPECT_TRUE(MentionsMissing(out, "metrics time_us and energy_uj"));
+  ASSERT_EQ(TableOf(out, "table4").rows.size(), 12u);
+  EXPECT_EQ(Cell(TableOf(out, "table4"), 0, "T (us) paper"), "4.61");
+  EXPECT_EQ(Cell(TableOf(out, "table4"), 0, "T (us) ours"), "");
+
+  // What accel_sim's table4 tool writes: method = technology, key "total".
+  AddRun("//accel_sim:test", {{"time_us", "lenet", "5,13,125", "fixed32_16", "", "total", 1, 4.61, "us"},
+                              {"time_us", "lenet", "5,13,125", "fixed32_16", "", "layer=conv1", 1, 1.0, "us"},
+                              {"time_us", "lenet", "5,13,125", "fixed16_10", "", "total", 1, 3.0, "us"},
+                              {"energy_uj", "lenet", "5,13,125", "fixed32_16", "", "total", 1, 11.18, "uJ"},
+                              {"energy_paper_convention_uj", "lenet", "5,13,125", "fixed32_16", "", "total", 1, 5.59,
+                               "uJ"}});
+  out = RunArtifact("table4");
+  EXPECT_FALSE(MentionsMissing(out, "metrics time_us"));
+  const Table& t = TableOf(out, "table4");
+  EXPECT_EQ(Cell(t, 0, "widths"), "5,13,125");
+  EXPECT_EQ(Cell(t, 0, "T (us) ours"), "4.61");
+  EXPECT_EQ(Cell(t, 0, "T (us) ratio"), "1.000");
+  EXPECT_EQ(Cell(t, 0, "E (uJ) ours"), "11.18");
+  EXPECT_EQ(Cell(t, 0, "E (uJ) ratio"), "2.000");
+  EXPECT_EQ(Cell(t, 0, "E as P×T (uJ) ours"), "5.59");
+  EXPECT_EQ(Cell(t, 0, "E as P×T (uJ) diff"), "+0");
+  EXPECT_EQ(Cell(t, 1, "T (us) ours"), "");
+  EXPECT_EQ(Cell(t, 4, "network"), "ConvNets");
+  EXPECT_EQ(Cell(t, 4, "widths"), "4,128,5,5");
+  EXPECT_EQ(out.run_ids.size(), 1u);
+
+  // Table 8's E column reads the same metric.
+  EXPECT_EQ(Cell(TableOf(RunArtifact("table8"), "table8"), 0, "E (uJ) ours"), "11.18");
+}
+
+TEST_F(ArtifactsTest, Table5LabelsThePlatform) {
+  AddRun("//cpu:test", {{"time_us", "lenet", "20,50,500", "cpu", "", "batch=8", 4, 1000, "us"},
+                        {"time_us", "lenet", "20,50,500", "cpu", "", "total", 4, 2000, "us"}});
+  const ArtifactOutput out = RunArtifact("table5");
+  const Table& t = TableOf(out, "table5");
+  EXPECT_NE(t.title.find("ours: cpu"), std::string::npos);
+  EXPECT_EQ(Cell(t, 3, "T (us) paper"), "3140");
+  EXPECT_EQ(Cell(t, 3, "T (us) ours"), "2000");  // key "total" only
+  EXPECT_EQ(Cell(t, 3, "E (uJ) paper"), "29400");
+}
+
+TEST_F(ArtifactsTest, Table7And9ReadTheRuntimeAnalysis) {
+  EXPECT_TRUE(MentionsMissing(RunArtifact("table9"), "energy_savings_pct"));
+  const std::string scheme = artifacts::kPaperScheme;
+  AddRun("//models/runtime:test",
+         {{"table7_num_increments", "lenet", "", "sweep", "val", "reuse=no-reuse;cost=fraction", std::nullopt, 3, ""},
+          {"table7_fraction", "lenet", "", "sweep", "val", "reuse=no-reuse;cost=fraction", 1, 0.25, ""},
+          {"table7_fraction", "lenet", "", "sweep", "val", "reuse=no-reuse;cost=fraction", 2, 0.35, ""},
+          {"table7_fraction", "lenet", "", "sweep", "val", "reuse=no-reuse;cost=fraction", 3, 1, ""},
+          {"table7_threshold", "lenet", "", "opportunistic", "val", scheme, 1, 0.8, ""},
+          {"table7_threshold", "lenet", "", "opportunistic", "val", "criterion=max-drop;reuse=no-reuse", 1, 0.1, ""},
+          {"accuracy_drop_pct", "lenet", "", "opportunistic", "test", scheme + ";vs=golden-full", std::nullopt, 0.5, "%"},
+          {"energy_savings_pct", "lenet", "", "opportunistic", "test", scheme, std::nullopt, 93.25, "%"},
+          {"cost_model_is_relative_macs", "lenet", "", "", "", "measured (lenet_cost.csv)", std::nullopt, 0, ""}});
+  const ArtifactOutput t7out = RunArtifact("table7");
+  const Table& t7 = TableOf(t7out, "table7");
+  EXPECT_EQ(Cell(t7, 0, "quantity"), "Num Incr.");
+  EXPECT_EQ(Cell(t7, 0, "value paper"), "3");
+  EXPECT_EQ(Cell(t7, 0, "value ours"), "3");
+  EXPECT_EQ(Cell(t7, 1, "quantity"), "incr 1 fraction");
+  EXPECT_EQ(Cell(t7, 2, "quantity"), "incr 1 threshold");
+  EXPECT_EQ(Cell(t7, 2, "value paper"), "0.9");
+  EXPECT_EQ(Cell(t7, 2, "value ours"), "0.8");  // the paper's criterion, not max-drop
+  EXPECT_EQ(Cell(t7, 3, "value ours"), "0.35");
+
+  const ArtifactOutput t9out = RunArtifact("table9");
+  const Table& t9 = TableOf(t9out, "table9");
+  EXPECT_EQ(Cell(t9, 0, "network"), "LeNet");
+  EXPECT_EQ(Cell(t9, 0, "cost model"), "measured (lenet_cost.csv)");
+  EXPECT_EQ(Cell(t9, 0, "accuracy drop % paper"), "0.60");
+  EXPECT_EQ(Cell(t9, 0, "accuracy drop % ours"), "0.50");
+  EXPECT_EQ(Cell(t9, 0, "energy savings % ours"), "93.25");
+  EXPECT_EQ(Cell(t9, 0, "energy savings % diff"), "-2.28");
+  EXPECT_EQ(Cell(t9, 0, "GPU energy savings % ours"), "");
+  EXPECT_FALSE(MentionsMissing(t9out, "Table 9 results of LeNet"));
+  EXPECT_TRUE(MentionsMissing(t9out, "Table 9 results of ALEXnet"));
+}
+
+TEST_F(ArtifactsTest, Fig11DrawsTheControllerTrace) {
+  EXPECT_TRUE(MentionsMissing(RunArtifact("fig11"), "fig11_budget_energy"));
+  std::vector<results::Metric> trace;
+  for (int i = 0; i < 10; ++i) {
+    const std::string key = "image=" + std::to_string(i);
+    trace.push_back({"fig11_budget_energy", "lenet", "", "controller", "test", key, std::nullopt, i < 5 ? 400.0 : 20.0, "uJ"});
+    trace.push_back({"fig11_energy_uj", "lenet", "", "controller-jump-to-max", "test", key, std::nullopt,
+                     i < 5 ? 343.39 : 17.48, "uJ"});
+  }
+  AddRun("//models/runtime:fig11", trace);
+  const ArtifactOutput out = RunArtifact("fig11");
+  ASSERT_EQ(out.figures.size(), 1u);
+  EXPECT_EQ(out.figures[0].panels[0].series.size(), 2u);
+  EXPECT_EQ(TableOf(out, "fig11").rows.size(), 20u);
+  const std::string dir = testing::TempDir("fig11");
+  WriteArtifact(out, dir);
+  EXPECT_TRUE(IsPng(dir + "/fig11.png"));
+}
+
+TEST_F(ArtifactsTest, ClaimsOnlyJudgeWhatIsMeasured) {
+  std::vector<Claim> claims = Claims();
+  ASSERT_EQ(claims.size(), 5u);
+  std::map<std::string, const Claim*> by_id;
+  for (const Claim& c : claims) by_id[c.id] = &c;
+  // Golden full 0.875 vs incremental (golden init) 0.865: 1.00 point.
+  EXPECT_EQ(by_id["incremental"]->verdict, Verdict::kHolds);
+  EXPECT_NE(by_id["incremental"]->ours.find("1.00 pt"), std::string::npos) << by_id["incremental"]->ours;
+  EXPECT_EQ(by_id["incremental"]->datasets, kDataset);
+  EXPECT_EQ(by_id["incremental"]->profiles, "smoke");
+  EXPECT_EQ(by_id["incremental"]->networks_measured, 1);
+  // Saving 1 - 1.0667 / 1.9067 = 44.06%.
+  EXPECT_EQ(by_id["storage"]->verdict, Verdict::kHolds);
+  EXPECT_NE(by_id["storage"]->ours.find("44.06%"), std::string::npos) << by_id["storage"]->ours;
+  // Shutdown 0.15 vs 0.80 at 25%.
+  EXPECT_EQ(by_id["shutdown"]->verdict, Verdict::kHolds);
+  EXPECT_NE(by_id["shutdown"]->ours.find("65.00 pt"), std::string::npos) << by_id["shutdown"]->ours;
+  EXPECT_EQ(by_id["energy"]->verdict, Verdict::kNotMeasured);
+  EXPECT_EQ(by_id["energy"]->ours, "");
+  EXPECT_EQ(by_id["fixed-point"]->verdict, Verdict::kNotMeasured);
+  EXPECT_FALSE(by_id["fixed-point"]->missing.empty());
+
+  // Savings in MACs alone do not measure the energy claim.
+  const std::string scheme = artifacts::kPaperScheme;
+  AddRun("//models/runtime:macs",
+         {{"accuracy_drop_pct", "lenet", "", "opportunistic", "test", scheme + ";vs=golden-full", std::nullopt, 0.5, "%"},
+          {"energy_savings_pct", "lenet", "", "opportunistic", "test", scheme, std::nullopt, 93.0, "%"},
+          {"cost_model_is_relative_macs", "lenet", "", "", "", "relative MACs (spec lenet)", std::nullopt, 1, ""}});
+  claims = Claims();
+  EXPECT_EQ(claims[0].id, "energy");
+  EXPECT_EQ(claims[0].verdict, Verdict::kNotMeasured);
+  EXPECT_NE(claims[0].ours.find("93.00% MAC saving"), std::string::npos) << claims[0].ours;
+
+  // With an energy cost model: 93% >= 90% and 0.5 < 1 point.
+  AddRun("//models/runtime:energy",
+         {{"accuracy_drop_pct", "lenet", "", "opportunistic", "test", scheme + ";vs=golden-full", std::nullopt, 0.5, "%"},
+          {"energy_savings_pct", "lenet", "", "opportunistic", "test", scheme, std::nullopt, 93.0, "%"},
+          {"cost_model_is_relative_macs", "lenet", "", "", "", "measured (cost.csv)", std::nullopt, 0, ""}});
+  claims = Claims();
+  EXPECT_EQ(claims[0].verdict, Verdict::kHolds) << claims[0].ours;
+
+  // A 1.5 point drop breaks it.
+  AddRun("//models/runtime:energy2",
+         {{"accuracy_drop_pct", "lenet", "", "opportunistic", "test", scheme + ";vs=golden-full", std::nullopt, 1.5, "%"}});
+  claims = Claims();
+  EXPECT_EQ(claims[0].verdict, Verdict::kDoesNotHold) << claims[0].ours;
+}
+
+TEST_F(ArtifactsTest, FixedPointClaimReadsItsMetric) {
+  // What accel_sim's model_on_accel tool writes, per increment and technology.
+  AddRun("//accel_sim:bit", {{"fixed_point_accuracy_drop_pct", "lenet", "5,13,125", "fixed32_16", "test",
+                              "format=<32,16>", 1, 0.05, "%"},
+                             {"fixed_point_accuracy_drop_pct", "lenet", "20,50,500", "fixed32_16", "test",
+                              "format=<32,16>", 4, -0.05, "%"},
+                             {"fixed_point_accuracy_drop_pct", "lenet", "20,50,500", "fixed16_10", "test",
+                              "format=<16,10>", 4, 3.0, "%"}});
+  std::vector<Claim> claims = Claims();
+  EXPECT_EQ(claims[4].id, "fixed-point");
+  EXPECT_EQ(claims[4].verdict, Verdict::kHolds);
+  EXPECT_EQ(claims[4].ours, "LeNet: at most 0.05 pt drop over 2 width(s)");
+  AddRun("//accel_sim:bit2", {{"fixed_point_accuracy_drop_pct", "lenet", "10,25,250", "fixed32_16", "test",
+                               "format=<32,16>", 2, 0.4, "%"}});
+  claims = Claims();
+  EXPECT_EQ(claims[4].verdict, Verdict::kDoesNotHold);
+}
+
+}  // namespace
+}  // namespace rcdnn::analysis

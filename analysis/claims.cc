@@ -1,0 +1,266 @@
+#include "analysis/claims.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "analysis/artifacts/artifacts.h"
+#include "analysis/artifacts/common.h"
+#include "analysis/networks.h"
+
+namespace rcdnn::analysis {
+namespace {
+
+using artifacts::AccuracyCurve;
+using artifacts::CurvePoint;
+using artifacts::kPaperScheme;
+
+std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string text;
+  for (const std::string& p : parts) text += (text.empty() ? "" : separator) + p;
+  return text;
+}
+
+// Fills datasets and profiles from the runs.
+void Describe(const StoreView& store, const std::set<int64_t>& runs, Claim* claim) {
+  std::vector<std::string> profiles;
+  for (int64_t id : runs) {
+    const std::string& p = store.Run(id).info.profile;
+    if (std::find(profiles.begin(), profiles.end(), p) == profiles.end()) profiles.push_back(p);
+  }
+  claim->datasets = artifacts::DatasetLabel(store, runs);
+  claim->profiles = Join(profiles, ", ");
+}
+
+std::string Pct(double value) { return FormatNumber(value, Fixed(2)) + "%"; }
+std::string Points(double value) { return FormatNumber(value, Fixed(2)) + " pt"; }
+
+std::string MissingList(const std::vector<std::string>& networks, const std::string& what) {
+  return networks.empty() ? "" : what + " for " + Join(networks, ", ");
+}
+
+Claim EnergyClaim(const ArtifactContext& context) {
+  Claim c{"energy", "Up to 95% energy reduction with less than 1% accuracy loss across the three benchmarks",
+          "95.53% / 58.74% / 32.61% accelerator energy savings; accuracy drops 0.60 / 0.96 / 0.29 pt (Table 9)",
+          "every network measured loses < 1 point of test accuracy and the largest accelerator-energy saving is "
+          ">= 90% (95% within 5 points); MAC-only savings do not count as energy",
+          "", "", "", Verdict::kNotMeasured, "", 0};
+  std::vector<std::string> ours, lacking;
+  std::set<int64_t> runs;
+  bool all_drops_below_1 = true, any_energy = false;
+  double best_saving = 0;
+  for (const PaperNetwork& n : PaperNetworks()) {
+    const auto drop = context.store.Value("accuracy_drop_pct", n.id, "", "opportunistic", "test",
+                                          std::string(kPaperScheme) + ";vs=golden-full", std::nullopt);
+    const auto saving =
+        context.store.Value("energy_savings_pct", n.id, "", "opportunistic", "test", kPaperScheme, std::nullopt);
+    if (!drop || !saving) {
+      lacking.push_back(n.paper_name);
+      continue;
+    }
+    results::MetricFilter filter;
+    filter.network = n.id;
+    filter.name = "energy_savings_pct";
+    filter.method = "opportunistic";
+    std::set<int64_t> network_runs;
+    for (const auto& row : context.store.Query(filter)) {
+      if (row.metric.key == kPaperScheme) network_runs.insert(row.run_id);
+    }
+    bool relative_macs = true;
+    filter.name = "cost_model_is_relative_macs";
+    filter.method = "";
+    for (const auto& row : context.store.Query(filter)) {
+      if (network_runs.count(row.run_id)) relative_macs = row.metric.value != 0;
+    }
+    runs.insert(network_runs.begin(), network_runs.end());
+    ours.push_back(n.paper_name + ": " + Pct(*saving) + (relative_macs ? " MAC" : " energy") + " saving, " +
+                   Points(*drop) + " drop");
+    all_drops_below_1 = all_drops_below_1 && *drop < 1.0;
+    if (!relative_macs) {
+      any_energy = true;
+      best_saving = std::max(best_saving, *saving);
+    }
+  }
+  c.ours = Join(ours, "; ");
+  c.networks_measured = static_cast<int>(ours.size());
+  Describe(context.store, runs, &c);
+  if (any_energy) {
+    c.verdict = all_drops_below_1 && best_saving >= 90.0 ? Verdict::kHolds : Verdict::kDoesNotHold;
+  }
+  std::string missing = MissingList(lacking, "no Table 9 results (runtime-scheme analysis)");
+  if (!any_energy) {
+    missing += std::string(missing.empty() ? "" : "; ") +
+               "no accelerator energy behind the savings (run the runtime analysis with the accelerator's cost file)";
+  }
+  c.missing = missing;
+  return c;
+}
+
+Claim IncrementalClaim(const ArtifactContext& context) {
+  Claim c{"incremental", "Incremental training with 4 increments stays within 1.4% of the golden full-network accuracy",
+          "at most 1.4% full-network accuracy loss (Figure 10)",
+          "for every network measured, golden full-width test accuracy minus the last increment's test accuracy "
+          "(incremental training with golden init, 4 increments) is <= 1.4 points",
+          "", "", "", Verdict::kNotMeasured, "", 0};
+  std::vector<std::string> ours, lacking;
+  std::set<int64_t> runs;
+  double worst = -1e9;
+  for (const PaperNetwork& n : PaperNetworks()) {
+    const std::vector<CurvePoint> incremental = AccuracyCurve(context.store, n.id, "incremental_golden_init", "test");
+    const std::vector<CurvePoint> golden = AccuracyCurve(context.store, n.id, "golden", "test");
+    if (incremental.empty() || golden.empty()) {
+      lacking.push_back(n.paper_name);
+      continue;
+    }
+    const CurvePoint& last = incremental.back();
+    const CurvePoint* full = nullptr;
+    for (const CurvePoint& g : golden) {
+      if (g.width == last.width) full = &g;
+    }
+    if (full == nullptr) {
+      lacking.push_back(n.paper_name + " (no golden model of width " + last.width + ")");
+      continue;
+    }
+    const double gap = 100.0 * (full->accuracy - last.accuracy);
+    worst = std::max(worst, gap);
+    runs.insert(last.run_id);
+    runs.insert(full->run_id);
+    ours.push_back(n.paper_name + ": " + Points(gap) + " (" + FormatNumber(last.accuracy, Fixed(4)) + " vs golden " +
+                   FormatNumber(full->accuracy, Fixed(4)) + ", " + std::to_string(incremental.size()) +
+                   " increments)");
+  }
+  c.ours = Join(ours, "; ");
+  c.networks_measured = static_cast<int>(ours.size());
+  Describe(context.store, runs, &c);
+  if (!ours.empty()) c.verdict = worst <= 1.4 ? Verdict::kHolds : Verdict::kDoesNotHold;
+  c.missing = MissingList(lacking, "no test accuracy of incremental_golden_init and golden");
+  return c;
+}
+
+Claim StorageClaim(const ArtifactContext& context) {
+  Claim c{"storage", "Approximately 50% less storage than Big/Little, with similar accuracy",
+          "extra storage 0.58 / 0.10 / 17.39% (ours) vs 30.71 / 88.08 / 96.43% (Big/Little), Table 6",
+          "total storage saving 1 - (1 + ours extra) / (1 + Big/Little extra), averaged over the networks measured, "
+          "is >= 40% (about 50%, or more)",
+          "", "", "", Verdict::kNotMeasured, "", 0};
+  std::vector<std::string> ours, lacking;
+  std::set<int64_t> runs;
+  double sum = 0;
+  int count = 0;
+  for (const PaperNetwork& n : PaperNetworks()) {
+    const artifacts::StorageOverhead s = artifacts::ComputeStorageOverhead(context.store, n.id);
+    if (s.ours_reference_bytes <= 0 || s.big_little_reference_bytes <= 0) {
+      lacking.push_back(n.paper_name);
+      continue;
+    }
+    const double saving = 100.0 * (1.0 - (1.0 + s.OursPct() / 100) / (1.0 + s.BigLittlePct() / 100));
+    sum += saving;
+    ++count;
+    runs.insert(s.run_ids.begin(), s.run_ids.end());
+    ours.push_back(n.paper_name + ": " + Pct(saving) + " saving (extra " + Pct(s.OursPct()) + " vs " +
+                   Pct(s.BigLittlePct()) + ")");
+  }
+  c.ours = Join(ours, "; ");
+  c.networks_measured = static_cast<int>(ours.size());
+  Describe(context.store, runs, &c);
+  if (count > 0) c.verdict = sum / count >= 40.0 ? Verdict::kHolds : Verdict::kDoesNotHold;
+  c.missing = MissingList(lacking, "no storage_bytes of incremental and golden models");
+  return c;
+}
+
+Claim ShutdownClaim(const ArtifactContext& context) {
+  Claim c{"shutdown", "Channel shutdown of the full network collapses accuracy, where incremental training does not",
+          "\"disastrous accuracy drop\" (Figure 9, ALEXnet; no number printed)",
+          "for every network measured, channel shutdown at the first increment's width is >= 20 points below "
+          "incremental training (golden init) at that width, on the validation set",
+          "", "", "", Verdict::kNotMeasured, "", 0};
+  std::vector<std::string> ours, lacking;
+  std::set<int64_t> runs;
+  bool all = true;
+  for (const PaperNetwork& n : PaperNetworks()) {
+    std::vector<CurvePoint> incremental = AccuracyCurve(context.store, n.id, "incremental_golden_init", "val");
+    if (incremental.empty()) incremental = AccuracyCurve(context.store, n.id, "incremental", "val");
+    const std::vector<CurvePoint> shutdown = AccuracyCurve(context.store, n.id, "shutdown", "val");
+    const CurvePoint* off = nullptr;
+    if (!incremental.empty()) {
+      for (const CurvePoint& s : shutdown) {
+        if (s.width == incremental.front().width) off = &s;
+      }
+    }
+    if (off == nullptr) {
+      lacking.push_back(n.paper_name);
+      continue;
+    }
+    const CurvePoint& on = incremental.front();
+    const double gap = 100.0 * (on.accuracy - off->accuracy);
+    all = all && gap >= 20.0;
+    runs.insert(on.run_id);
+    runs.insert(off->run_id);
+    ours.push_back(n.paper_name + " at " + on.width + ": shutdown " + FormatNumber(off->accuracy, Fixed(4)) +
+                   " vs incremental " + FormatNumber(on.accuracy, Fixed(4)) + " (" + Points(gap) + ")");
+  }
+  c.ours = Join(ours, "; ");
+  c.networks_measured = static_cast<int>(ours.size());
+  Describe(context.store, runs, &c);
+  if (!ours.empty()) c.verdict = all ? Verdict::kHolds : Verdict::kDoesNotHold;
+  c.missing = MissingList(lacking, "no validation accuracy of shutdown and incremental training at the same width");
+  return c;
+}
+
+Claim FixedPointClaim(const ArtifactContext& context) {
+  Claim c{"fixed-point", "<32,16> fixed point loses no accuracy against floating point",
+          "no accuracy drop (Section 5.1; no number printed)",
+          "for every network measured, the test accuracy drop of <32,16> fixed point vs float on the same images is "
+          "<= 0.1 points at every width measured",
+          "", "", "", Verdict::kNotMeasured, "", 0};
+  results::MetricFilter filter;
+  filter.name = "fixed_point_accuracy_drop_pct";
+  std::map<std::string, std::pair<double, int>> worst;  // network -> (largest |drop|, widths)
+  std::set<int64_t> runs;
+  for (const auto& row : context.store.Query(filter)) {
+    if (row.metric.key != "format=<32,16>") continue;
+    auto& [largest, widths] = worst[row.metric.network];
+    largest = std::max(largest, std::abs(row.metric.value));
+    ++widths;
+    runs.insert(row.run_id);
+  }
+  std::vector<std::string> ours;
+  bool all = true;
+  for (const std::string& network : artifacts::InPaperOrder([&] {
+         std::vector<std::string> ids;
+         for (const auto& [id, w] : worst) ids.push_back(id);
+         return ids;
+       }())) {
+    const auto& [largest, widths] = worst.at(network);
+    all = all && largest <= 0.1;
+    ours.push_back(PaperName(network) + ": at most " + Points(largest) + " drop over " + std::to_string(widths) +
+                   " width(s)");
+  }
+  c.ours = Join(ours, "; ");
+  c.networks_measured = static_cast<int>(ours.size());
+  Describe(context.store, runs, &c);
+  if (!ours.empty()) c.verdict = all ? Verdict::kHolds : Verdict::kDoesNotHold;
+  if (ours.empty()) {
+    c.missing = "no metric fixed_point_accuracy_drop_pct (key format=<32,16>): accel_sim's model_on_accel tool "
+                "(bit-accurate <32,16> inference of a trained model against float on the same test images)";
+  }
+  return c;
+}
+
+}  // namespace
+
+const char* ToString(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kHolds: return "holds";
+    case Verdict::kDoesNotHold: return "does not hold";
+    case Verdict::kNotMeasured: return "not measured yet";
+  }
+  return "?";
+}
+
+std::vector<Claim> EvaluateClaims(const ArtifactContext& context) {
+  return {EnergyClaim(context), IncrementalClaim(context), StorageClaim(context), ShutdownClaim(context),
+          FixedPointClaim(context)};
+}
+
+}  // namespace rcdnn::analysis
