@@ -190,6 +190,8 @@ def runtime_analysis(name, network, evaluation, models, cost = None, budget = No
         "--models " + " ".join(["$(location %s)" % m for m in models]),
         "--target //artifacts:" + name,
         "--db $(location %s.db)" % name,
+        # 51^3 threshold combinations for 4 increments: exhaustive and quick.
+        "--threshold-step 0.02",
     ]
     if cost:
         srcs.append(cost)
