@@ -1,0 +1,57 @@
+// Convolution with stride and zero padding: im2col per image into a
+// contiguous buffer, then a single-threaded Eigen GEMM against the active
+// weight block (a view, params.h). Bias and a fused ReLU are applied in the
+// output buffer. Large images go a few output rows at a time so the im2col
+// tile stays in L2. Stride-1 layers im2col from a zero-padded copy of the
+// image; 1x1 stride-1 unpadded convolutions skip im2col.
+#pragma once
+
+#include "models/engine/layer.h"
+
+namespace rcdnn::models {
+
+// One image's convolution geometry at the active input channel count.
+struct ConvGeometry {
+  int channels = 0, height = 0, width = 0;  // input
+  int kernel = 1, stride = 1, pad = 0;
+  int out_height = 0, out_width = 0;
+  int ColRows() const { return channels * kernel * kernel; }
+  int ColCols() const { return out_height * out_width; }
+};
+
+// cols (ColRows() x ColCols(), row-major) from one (channel, y, x) image:
+// cols[(c * k + ky) * k + kx][oy * out_width + ox] =
+//     image[c][oy * stride - pad + ky][ox * stride - pad + kx], 0 in the padding.
+void Im2Col(const float* image, const ConvGeometry& geometry, float* cols);
+// The adjoint: image = 0, then every cols entry is added back where Im2Col took it.
+void Col2Im(const float* cols, const ConvGeometry& geometry, float* image);
+
+class ConvLayer : public Layer {
+ public:
+  ConvLayer(const LayerSpec& spec, bool fused_relu);
+
+  int64_t ScratchFloats(const LayerShape& shape) const override;
+  void Forward(const LayerParams* params, const LayerShape& shape, int n, const float* in, float* out,
+               const LayerBuffers& buffers) const override;
+  void Backward(const LayerParams* params, const LayerShape& shape, int n, const float* in, const float* out,
+                float* out_grad, float* in_grad, LayerParams* param_grads,
+                const LayerBuffers& buffers) const override;
+
+ private:
+  ConvGeometry Geometry(const LayerShape& shape) const;
+  int TileRows(const ConvGeometry& g) const;  // output rows per im2col tile
+  bool IsPointwise() const { return kernel_ == 1 && stride_ == 1 && pad_ == 0; }
+  // Stride-1 convolutions im2col by plain row copies, no edge logic, from the
+  // image or, when padded, from a zero-padded copy of it; other strides take
+  // the general path straight from the image.
+  bool RowCopies() const { return stride_ == 1 && !IsPointwise(); }
+  bool UsesPaddedCopy() const { return RowCopies() && pad_ > 0; }
+  // The im2col tile of output rows [oy_begin, oy_end) (nothing when pointwise).
+  void FillColumns(const float* image, const float* padded, const ConvGeometry& g, int oy_begin, int oy_end,
+                   float* cols) const;
+
+  int kernel_, stride_, pad_;
+  bool fused_relu_;
+};
+
+}  // namespace rcdnn::models

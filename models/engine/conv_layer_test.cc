@@ -1,0 +1,195 @@
+#include "models/engine/conv_layer.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "models/engine/reference_layers.h"
+#include "models/engine/test_util.h"
+
+namespace rcdnn::models {
+namespace {
+
+using testing::CentralDifference;
+using testing::CheckedIndices;
+using testing::GradientNear;
+using testing::Random;
+
+// Active in/out channel counts against the full widths the weights are
+// stored at; tails of 1, 16 and 17 channels and odd active widths.
+struct ConvCase {
+  int full_in, in, full_out, out;
+  int height, width, kernel, stride, pad;
+  bool relu;
+};
+
+const ConvCase kCases[] = {
+    // full_in in full_out out  h   w  k  s  p  relu
+    {1, 1, 1, 1, 7, 7, 3, 2, 1, false},      // single channel, stride 2, pad 1
+    {16, 16, 17, 17, 9, 9, 3, 2, 1, false},  // full width, 16 -> 17
+    {17, 5, 16, 9, 8, 7, 3, 2, 1, true},     // odd active widths of 17 / 16, non-square, fused ReLU
+    {3, 3, 16, 1, 6, 6, 5, 1, 2, false},     // one active output of 16
+    {17, 17, 16, 16, 5, 5, 1, 1, 0, true},   // pointwise path (no im2col)
+    {2, 1, 3, 3, 7, 7, 3, 3, 0, false},      // stride 3, the right column falls off
+    {4, 3, 5, 5, 4, 4, 5, 1, 2, false},      // kernel larger than the input, padding makes it fit
+    {5, 4, 7, 6, 9, 11, 3, 1, 0, false},     // stride 1 without padding (LeNet's case)
+    // Columns too big for one im2col tile (> 48 Ki floats per output row):
+    // the layer goes row by row.
+    {64, 64, 3, 2, 4, 32, 5, 1, 2, false},   // stride 1, padded copy
+    {64, 61, 3, 3, 5, 66, 5, 2, 2, true},    // stride 2, from the image
+};
+
+LayerSpec ConvSpec(const ConvCase& c) {
+  LayerSpec spec;
+  spec.kind = LayerKind::kConv;
+  spec.name = "conv";
+  spec.outputs = c.full_out;
+  spec.kernel = c.kernel;
+  spec.stride = c.stride;
+  spec.pad = c.pad;
+  return spec;
+}
+
+LayerShape ConvShape(const ConvCase& c) {
+  LayerShape shape;
+  shape.in_channels = c.in;
+  shape.in_height = c.height;
+  shape.in_width = c.width;
+  shape.out_channels = c.out;
+  shape.out_height = ConvOutputSize(c.height, c.kernel, c.stride, c.pad);
+  shape.out_width = ConvOutputSize(c.width, c.kernel, c.stride, c.pad);
+  return shape;
+}
+
+class ConvLayerTest : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(ConvLayerTest, ForwardMatchesNaiveReference) {
+  const ConvCase c = GetParam();
+  const LayerSpec spec = ConvSpec(c);
+  const LayerShape shape = ConvShape(c);
+  Random random(1);
+  LayerParams params{RowMatrix(c.full_out, c.full_in * c.kernel * c.kernel), Eigen::VectorXf(c.full_out)};
+  random.Fill(&params);
+  const int n = 3;
+  const std::vector<float> in = random.Vector(n * shape.InputSize());
+  std::vector<float> out(n * shape.OutputSize());
+  const ConvLayer layer(spec, c.relu);
+  std::vector<float> scratch(layer.ScratchFloats(shape) + 1);
+  layer.Forward(&params, shape, n, in.data(), out.data(), {scratch.data(), nullptr});
+
+  const RefLayerParams<double> ref_params = CastLayerParams<double>(params);
+  for (int i = 0; i < n; ++i) {
+    std::vector<double> image(in.begin() + i * shape.InputSize(), in.begin() + (i + 1) * shape.InputSize());
+    std::vector<double> expected(shape.OutputSize());
+    ReferenceConv(spec, shape, ref_params, image.data(), expected.data());
+    if (c.relu) ReferenceRelu<double>(shape.OutputSize(), expected.data(), expected.data());
+    for (int64_t j = 0; j < shape.OutputSize(); ++j) {
+      ASSERT_NEAR(out[i * shape.OutputSize() + j], expected[j], 1e-5 * (1 + std::abs(expected[j]))) << i << "," << j;
+    }
+  }
+}
+
+TEST_P(ConvLayerTest, GradientsMatchFiniteDifferences) {
+  const ConvCase c = GetParam();
+  const LayerSpec spec = ConvSpec(c);
+  const LayerShape shape = ConvShape(c);
+  Random random(2);
+  const int rows = c.out, cols = c.in * c.kernel * c.kernel;
+  LayerParams params{RowMatrix(c.full_out, c.full_in * c.kernel * c.kernel), Eigen::VectorXf(c.full_out)};
+  random.Fill(&params);
+  const int n = 2;
+  const std::vector<float> in = random.Vector(n * shape.InputSize());
+  const std::vector<float> weight_of_output = random.Vector(n * shape.OutputSize());  // loss = sum(r * out)
+
+  const ConvLayer layer(spec, c.relu);
+  std::vector<float> scratch(layer.ScratchFloats(shape) + 1);
+  std::vector<float> out(n * shape.OutputSize());
+  layer.Forward(&params, shape, n, in.data(), out.data(), {scratch.data(), nullptr});
+  std::vector<float> out_grad = weight_of_output;
+  std::vector<float> in_grad(in.size(), 99.0f);
+  const float kSentinel = 0.25f;  // Backward adds into the active block and touches nothing else
+  LayerParams grads{RowMatrix::Constant(params.weights.rows(), params.weights.cols(), kSentinel),
+                    Eigen::VectorXf::Constant(params.bias.size(), kSentinel)};
+  layer.Backward(&params, shape, n, in.data(), out.data(), out_grad.data(), in_grad.data(), &grads,
+                 {scratch.data(), nullptr});
+
+  RefLayerParams<double> ref = CastLayerParams<double>(params);
+  std::vector<double> ref_in(in.begin(), in.end());
+  auto loss = [&] {
+    double total = 0;
+    std::vector<double> o(shape.OutputSize());
+    for (int i = 0; i < n; ++i) {
+      ReferenceConv(spec, shape, ref, ref_in.data() + i * shape.InputSize(), o.data());
+      if (c.relu) ReferenceRelu<double>(shape.OutputSize(), o.data(), o.data());
+      for (int64_t j = 0; j < shape.OutputSize(); ++j) total += weight_of_output[i * shape.OutputSize() + j] * o[j];
+    }
+    return total;
+  };
+  // Each check runs the reference twice; fewer for the big (multi-tile) cases.
+  const int64_t max_checks = int64_t{rows} * cols * shape.out_height * shape.out_width > 100000 ? 120 : 400;
+  for (int64_t index : CheckedIndices(int64_t{rows} * cols, max_checks, 3)) {
+    const int r = static_cast<int>(index / cols), k = static_cast<int>(index % cols);
+    EXPECT_TRUE(GradientNear(grads.weights(r, k) - kSentinel, CentralDifference(&ref.weights(r, k), loss), 1e-4, 1e-3))
+        << "weight " << r << "," << k;
+  }
+  for (int r = 0; r < rows; ++r) {
+    EXPECT_TRUE(GradientNear(grads.bias(r) - kSentinel, CentralDifference(&ref.bias(r), loss), 1e-4, 1e-3)) << "bias " << r;
+  }
+  for (int64_t index : CheckedIndices(static_cast<int64_t>(ref_in.size()), max_checks, 4)) {
+    EXPECT_TRUE(GradientNear(in_grad[index], CentralDifference(&ref_in[index], loss), 1e-4, 1e-3)) << "input " << index;
+  }
+  // Outside the active block nothing changed.
+  for (int r = 0; r < grads.weights.rows(); ++r) {
+    for (int k = 0; k < grads.weights.cols(); ++k) {
+      if (r < rows && k < cols) continue;
+      ASSERT_EQ(grads.weights(r, k), kSentinel) << r << "," << k;
+    }
+  }
+  for (int r = rows; r < grads.bias.size(); ++r) ASSERT_EQ(grads.bias(r), kSentinel);
+}
+
+INSTANTIATE_TEST_SUITE_P(TailShapes, ConvLayerTest, ::testing::ValuesIn(kCases));
+
+TEST(ConvLayerTest, ScratchNeverShrinksAsTheWidthGrows) {
+  // The network sizes scratch at full width; a narrower input packs more
+  // output rows into an im2col tile, which must still fit.
+  std::vector<ConvCase> cases(std::begin(kCases), std::end(kCases));
+  cases.push_back({32, 32, 32, 32, 16, 16, 5, 1, 2, false});  // ALEXnet's conv2: 3 rows a tile at full width, 5 at 24
+  for (const ConvCase& c : cases) {
+    const ConvLayer layer(ConvSpec(c), false);
+    ConvCase full = c;
+    full.in = c.full_in;
+    const int64_t at_full = layer.ScratchFloats(ConvShape(full));
+    for (int in = 1; in <= c.full_in; ++in) {
+      ConvCase narrow = c;
+      narrow.in = in;
+      EXPECT_LE(layer.ScratchFloats(ConvShape(narrow)), at_full) << in << " of " << c.full_in;
+    }
+  }
+}
+
+TEST(Im2ColTest, Col2ImIsTheAdjoint) {
+  // <Im2Col(x), y> == <x, Col2Im(y)> for a strided, padded geometry.
+  ConvGeometry g;
+  g.channels = 3;
+  g.height = 7;
+  g.width = 6;
+  g.kernel = 3;
+  g.stride = 2;
+  g.pad = 1;
+  g.out_height = ConvOutputSize(g.height, g.kernel, g.stride, g.pad);
+  g.out_width = ConvOutputSize(g.width, g.kernel, g.stride, g.pad);
+  Random random(5);
+  const std::vector<float> x = random.Vector(g.channels * g.height * g.width);
+  const std::vector<float> y = random.Vector(int64_t{g.ColRows()} * g.ColCols());
+  std::vector<float> cols(y.size()), image(x.size());
+  Im2Col(x.data(), g, cols.data());
+  Col2Im(y.data(), g, image.data());
+  double left = 0, right = 0;
+  for (size_t i = 0; i < y.size(); ++i) left += double{cols[i]} * y[i];
+  for (size_t i = 0; i < x.size(); ++i) right += double{x[i]} * image[i];
+  EXPECT_NEAR(left, right, 1e-4);
+}
+
+}  // namespace
+}  // namespace rcdnn::models
