@@ -102,7 +102,7 @@ std::vector<ExpectedValue> ReadExpected(const std::string& path) {
 std::string FormatExpected(const std::vector<ExpectedValue>& values) {
   std::ostringstream out;
   out << kHeader << "\n";
-  out.precision(10);
+  out.precision(17);
   for (const ExpectedValue& v : values) {
     out << v.dataset << "," << v.network << "," << v.name << "," << v.method << ",\"" << v.width << "\","
         << (v.increment ? std::to_string(v.increment) : "") << "," << v.split << "," << v.key << "," << v.value << ","
