@@ -12,13 +12,12 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
 #include <random>
 #include <sstream>
 #include <string>
 
 #include "accel_sim/simulator.h"
+#include "accel_sim/tool_flags.h"
 #include "common/error.h"
 
 namespace po = boost::program_options;
@@ -37,13 +36,7 @@ struct SimulateOptions {
   bool no_margin_controller = false;
 };
 
-// `bazel run` starts in the runfiles tree: defaults resolve there, paths the
-// user typed resolve against the directory they typed them in.
-std::string ResolveUserPath(const std::string& path) {
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || cwd == nullptr) return path;
-  return std::string(cwd) + "/" + path;
-}
+using accel::tools::ResolveUserPath;
 
 models::Widths ParseWidths(const std::string& text) {
   models::Widths widths;
@@ -142,8 +135,8 @@ void PrintResult(const accel::SimResult& r, const accel::TechConfig& tech) {
 
 int main(int argc, char** argv) {
   SimulateOptions opts;
-  po::options_description desc("simulate: the accelerator tile on one network at one width");
-  desc.add_options()("help", "print this help")  //
+  po::options_description desc;
+  desc.add_options()  //
       ("spec", po::value(&opts.spec)->default_value(opts.spec), "network spec file")  //
       ("tech", po::value(&opts.tech)->default_value(opts.tech), "technology file")  //
       ("fraction", po::value(&opts.fraction)->default_value(opts.fraction),
@@ -153,14 +146,11 @@ int main(int argc, char** argv) {
       ("images", po::value(&opts.images)->default_value(opts.images), "images run back to back")  //
       ("seed", po::value(&opts.seed)->default_value(opts.seed), "bit-accurate: seed of the random weights and images")  //
       ("no-margin-controller", po::bool_switch(&opts.no_margin_controller), "do not activate the margin controller");
-  try {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    if (vm.count("help")) {
-      std::cout << desc << "\n";
-      return 0;
-    }
-    po::notify(vm);
+  po::variables_map vm;
+  const int parsed =
+      accel::tools::ParseFlags(argc, argv, "simulate", "simulate: the accelerator tile on one network at one width", desc, &vm);
+  if (parsed >= 0) return parsed;
+  return accel::tools::RunTool("simulate", [&] {
     if (vm.count("widths") && !vm["fraction"].defaulted()) throw Error("give --fraction or --widths, not both");
     if (!vm["spec"].defaulted()) opts.spec = ResolveUserPath(opts.spec);
     if (!vm["tech"].defaulted()) opts.tech = ResolveUserPath(opts.tech);
@@ -192,12 +182,5 @@ int main(int argc, char** argv) {
       throw Error("--mode must be 'analytical' or 'bit-accurate', got '" + opts.mode + "'");
     }
     PrintResult(result, tech);
-  } catch (const po::error& e) {
-    std::cerr << "simulate: " << e.what() << "\n";
-    return 1;
-  } catch (const Error& e) {
-    std::cerr << "simulate: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  });
 }

@@ -37,6 +37,10 @@
 // Analytical mode counts per tile with closed forms; bit-accurate mode walks
 // the same tiles pass by pass through Nfu, computing the values. Both must
 // report identical counters (tested).
+//
+// Implementation: mapper.{h,cc} (geometries, tilings, tiles), timing.{h,cc}
+// (the layer timeline, closed-form counts, assembly of the result),
+// bit_accurate.cc (tiles computed on the tile's arithmetic), simulator.cc.
 #pragma once
 
 #include <string>

@@ -15,10 +15,18 @@ namespace {
 // block powers themselves sum to 4.7% above its total (see PowerTable).
 constexpr double kBlockPowerTolerance = 0.10;
 constexpr double kCellPowerTolerance = 0.01;
+// Table 2's block areas sum to 0.2% below its total (the rest is wiring and
+// cells it does not list).
+constexpr double kBlockAreaTolerance = 0.05;
+// Table 1 rounds Table 2's total area to 0.01 mm^2.
+constexpr double kAreaRoundingTolerance = 0.01;
+
+constexpr char kSourceTag[] = "source:";
 
 const std::vector<std::string>& KnownKeys() {
   static const std::vector<std::string> keys = {
       "name", "arithmetic", "word_bits", "frac_bits", "clock_period_ns", "area_mm2",
+      "total_area_um2", "sb_area_um2", "bin_area_um2", "bout_area_um2", "nfu_area_um2", "control_area_um2",
       "total_power_mw", "sb_power_mw", "bin_power_mw", "bout_power_mw", "nfu_power_mw", "control_power_mw",
       "combinational_power_mw", "registers_power_mw", "memory_power_mw",
       "total_buffer_bytes", "sb_bytes", "bin_bytes", "bout_bytes",
@@ -93,6 +101,7 @@ class Reader {
 
 TechConfig ParseTechConfig(const std::string& text, const std::string& source_name) {
   std::map<std::string, Entry> entries;
+  std::vector<TechParameter> parameters;
   std::istringstream in(text);
   std::string raw;
   int line_number = 0;
@@ -110,7 +119,8 @@ TechConfig ParseTechConfig(const std::string& text, const std::string& source_na
     for (const std::string& k : KnownKeys()) known = known || k == key;
     if (!known) throw Error(where + "unknown parameter '" + key + "'");
     if (value.empty()) throw Error(where + "parameter '" + key + "' has no value");
-    if (hash == std::string::npos || raw.find("source:", hash) == std::string::npos) {
+    const size_t source = hash == std::string::npos ? std::string::npos : raw.find(kSourceTag, hash);
+    if (source == std::string::npos) {
       throw Error(where + "parameter '" + key + "' names no source (add '# source: ...')");
     }
     if (entries.count(key)) {
@@ -118,6 +128,7 @@ TechConfig ParseTechConfig(const std::string& text, const std::string& source_na
                   std::to_string(entries[key].line) + ")");
     }
     entries[key] = Entry{value, line_number};
+    parameters.push_back(TechParameter{key, value, Trim(raw.substr(source + sizeof(kSourceTag) - 1)), line_number});
   }
 
   const Reader r(entries, source_name);
@@ -141,6 +152,12 @@ TechConfig ParseTechConfig(const std::string& text, const std::string& source_na
   }
   tech.clock_period_ns = r.Double("clock_period_ns");
   tech.area_mm2 = r.Double("area_mm2");
+  tech.area.total_um2 = r.Double("total_area_um2");
+  tech.area.sb_um2 = r.Double("sb_area_um2");
+  tech.area.bin_um2 = r.Double("bin_area_um2");
+  tech.area.bout_um2 = r.Double("bout_area_um2");
+  tech.area.nfu_um2 = r.Double("nfu_area_um2");
+  tech.area.control_um2 = r.Double("control_area_um2");
   PowerTable& p = tech.power;
   p.total_mw = r.Double("total_power_mw");
   p.sb_mw = r.Double("sb_power_mw");
@@ -170,6 +187,7 @@ TechConfig ParseTechConfig(const std::string& text, const std::string& source_na
   d.energy_pj_per_bit = r.Double("dram_energy_pj_per_bit");
   tech.margin.latency_ns = r.Double("margin_latency_ns");
   tech.margin.power_fraction = r.Double("margin_power_fraction");
+  tech.parameters = std::move(parameters);
   Validate(tech);
   return tech;
 }
@@ -207,6 +225,21 @@ void Validate(const TechConfig& tech) {
   }
   positive("clock_period_ns", tech.clock_period_ns);
   positive("area_mm2", tech.area_mm2);
+  const AreaTable& a = tech.area;
+  positive("total_area_um2", a.total_um2);
+  if (std::fabs(a.total_um2 - tech.area_mm2 * 1e6) > kAreaRoundingTolerance * tech.area_mm2 * 1e6) {
+    fail("total_area_um2", "is inconsistent with area_mm2 (" + std::to_string(tech.area_mm2) + " mm^2)");
+  }
+  non_negative("sb_area_um2", a.sb_um2);
+  non_negative("bin_area_um2", a.bin_um2);
+  non_negative("bout_area_um2", a.bout_um2);
+  non_negative("nfu_area_um2", a.nfu_um2);
+  non_negative("control_area_um2", a.control_um2);
+  const double block_area_um2 = a.sb_um2 + a.bin_um2 + a.bout_um2 + a.nfu_um2 + a.control_um2;
+  if (std::fabs(block_area_um2 - a.total_um2) > kBlockAreaTolerance * a.total_um2) {
+    fail("total_area_um2", "is inconsistent with the block areas (Sb + Bin + Bout + NFU + control = " +
+                         std::to_string(block_area_um2) + " um^2)");
+  }
   const PowerTable& p = tech.power;
   positive("total_power_mw", p.total_mw);
   non_negative("sb_power_mw", p.sb_mw);

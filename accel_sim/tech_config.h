@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "accel_sim/buffer.h"
 #include "accel_sim/dram.h"
@@ -32,6 +33,22 @@ struct PowerTable {
   double combinational_mw = 0, registers_mw = 0, memory_mw = 0;
 };
 
+// Areas in um^2: Table 2's block breakdown (the paper prints it for <32,16>
+// only; the other files derive theirs and say how). Not used by the
+// simulation; carried so that Tables 1 and 2 come from the same files.
+struct AreaTable {
+  double total_um2 = 0;  // Table 2's total (Table 1's area_mm2, unrounded)
+  double sb_um2 = 0, bin_um2 = 0, bout_um2 = 0, nfu_um2 = 0, control_um2 = 0;
+};
+
+// One `key = value  # source: ...` line as written, in file order.
+struct TechParameter {
+  std::string key;
+  std::string value;   // the text after '='
+  std::string source;  // the text after "source:", trimmed
+  int line = 0;
+};
+
 struct TechConfig {
   std::string name;    // e.g. "fixed32_16"
   std::string source;  // the file it came from (for error messages)
@@ -40,12 +57,14 @@ struct TechConfig {
   FixedPointFormat format;    // default <n,f> (fixed only; n == word_bits)
   double clock_period_ns = 0;
   double area_mm2 = 0;
+  AreaTable area;
   PowerTable power;
   int64_t total_buffer_bytes = 0;
   BufferConfig sb, bin, bout;  // port widths follow the NFU geometry
   NfuConfig nfu;
   DramConfig dram;
   MarginControllerConfig margin;
+  std::vector<TechParameter> parameters;  // every line of the file (empty when built in code)
 
   int WordBytes() const { return word_bits / 8; }
   double ClockMhz() const { return 1000.0 / clock_period_ns; }

@@ -75,6 +75,35 @@ TEST(TechConfig, LoadsThePaperConfigurations) {
   EXPECT_DOUBLE_EQ(tf.power.total_mw, 1379.6);
 }
 
+TEST(TechConfig, KeepsTableTwoAreasAndEverySource) {
+  const TechConfig t32 = LoadTechConfig(kTech32);
+  EXPECT_DOUBLE_EQ(t32.area.sb_um2, 11369714);
+  EXPECT_DOUBLE_EQ(t32.area.nfu_um2, 1275780);
+  EXPECT_DOUBLE_EQ(t32.area.control_um2, 36187);
+  EXPECT_DOUBLE_EQ(t32.area.total_um2, 14133270);
+  // Every parameter line, in file order, with its source text.
+  ASSERT_FALSE(t32.parameters.empty());
+  EXPECT_EQ(t32.parameters.front().key, "name");
+  EXPECT_EQ(t32.parameters.front().value, "fixed32_16");
+  EXPECT_EQ(t32.parameters.front().source, "paper Table 1 row \"Fixed Point <32,16>\"");
+  bool found = false;
+  for (const TechParameter& p : t32.parameters) {
+    EXPECT_FALSE(p.source.empty()) << p.key;
+    EXPECT_GT(p.line, 0) << p.key;
+    if (p.key == "sb_power_mw") {
+      found = true;
+      EXPECT_EQ(p.value, "979.96");
+      EXPECT_EQ(p.source, "paper Table 2 \"Sb (Weights Buffer)\"");
+    }
+  }
+  EXPECT_TRUE(found);
+  for (const char* path : {"accel_sim/tech/fixed16_10.tech", "accel_sim/tech/float32.tech"}) {
+    const TechConfig t = LoadTechConfig(path);
+    const double blocks = t.area.sb_um2 + t.area.bin_um2 + t.area.bout_um2 + t.area.nfu_um2 + t.area.control_um2;
+    EXPECT_NEAR(blocks / t.area.total_um2, 1.0, 0.01) << path;
+  }
+}
+
 TEST(TechConfig, BadFilesNameTheParameterAndTheFile) {
   const std::string good = ReadFile(kTech32);
   ASSERT_NO_THROW(ParseTechConfig(good, "edited.tech"));
@@ -92,6 +121,10 @@ TEST(TechConfig, BadFilesNameTheParameterAndTheFile) {
   ExpectError(Edit(good, "sb_bytes", "sb_bytes = 65536  # source: test"), "total_buffer_bytes");
   // Inconsistent: a block power far from the total.
   ExpectError(Edit(good, "nfu_power_mw", "nfu_power_mw = 900  # source: test"), "total_power_mw");
+  // Inconsistent: block areas far from the total area.
+  ExpectError(Edit(good, "sb_area_um2", "sb_area_um2 = 1000  # source: test"), "total_area_um2");
+  ExpectError(Edit(good, "total_area_um2", "total_area_um2 = 20000000  # source: test"), "total_area_um2");
+  ExpectError(Edit(good, "nfu_area_um2", ""), "nfu_area_um2");
   // Inconsistent: fraction bits beyond the word.
   ExpectError(Edit(good, "frac_bits", "frac_bits = 32  # source: test"), "frac_bits");
   // Unknown, duplicated, unsourced, not a number.

@@ -176,7 +176,7 @@ StoredShapes ComputeStoredShapes(const NetSpec& spec, const std::vector<Widths>&
     stored.sliced.emplace_back(s.out_channels, static_cast<int>(s.weight_count / s.out_channels));
   }
   for (const Widths& w : schedule) {
-    const LayerShape& head = InferShapes(spec, w).back();
+    const LayerShape head = InferShapes(spec, w).back();
     stored.heads.emplace_back(head.out_channels, static_cast<int>(head.InputSize()));
   }
   return stored;
