@@ -67,6 +67,13 @@ int main(int argc, char** argv) {
     for (const std::string& failure : comparison.failures) std::printf("check_expected: %s\n", failure.c_str());
     std::printf("check_expected: %d numbers checked, %zu out of band\n", comparison.checked, comparison.failures.size());
     if (comparison.checked == 0) {
+      if (!comparison.skipped_datasets.empty()) {
+        // A machine without the data sets the expectations were made on
+        // (e.g. Fashion-MNIST only): nothing to compare, which is not a drift.
+        std::printf("check_expected: no expected values for the data sets used here; to guard them, run "
+                    "`bazel run //artifacts:update_expected` and commit artifacts/expected/smoke.csv\n");
+        return 0;
+      }
       std::printf("check_expected: nothing was checked: run `bazel run //artifacts:update_expected`\n");
       return 1;
     }
