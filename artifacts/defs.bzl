@@ -109,14 +109,16 @@ def evaluation(name, network, dataset, models, shutdown_fractions = None, method
         tags = ["manual"],
     )
 
-def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], profile = None, prefix = ""):
+def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], profile = None, prefix = "", budget = None):
     """Everything Figures 6, 9, 10 and Tables 6-9 need for one network:
     golden models per width, plain incremental, incremental with golden
     initialisation, the budget-matched golden control, channel shutdown of
     the full golden model, and their evaluations.
 
     `profile` fixes the profile (e.g. the CI regression test's "smoke");
-    None follows --define=profile=... `prefix` keeps the target names apart."""
+    None follows --define=profile=... `prefix` keeps the target names apart.
+    Energies come from the accelerator simulator (//artifacts:accel_sim);
+    `budget` is Figure 11's budget schedule."""
     net = prefix + network
     goldens = []
     for f in fractions:
@@ -170,6 +172,8 @@ def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], pr
         network = network,
         evaluation = ":%s_eval" % net,
         models = goldens + [":%s_incremental_golden_init" % net],
+        cost = "//artifacts:%s_fixed32_16.cost" % network,
+        budget = budget,
         profile = profile,
     )
     native.filegroup(

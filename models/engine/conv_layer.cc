@@ -277,7 +277,8 @@ void ConvLayer::Forward(const LayerParams* params, const LayerShape& shape, int 
       const ConstTile cols(IsPointwise() ? image + first : buffers.scratch, rows, tile,
                            Eigen::OuterStride<>(IsPointwise() ? pixels : tile));
       MutableTile result(out_image + first, outputs, tile, Eigen::OuterStride<>(pixels));
-      result.colwise() = bias;
+      // Row by row: result.colwise() = bias would walk the row-major tile column by column.
+      for (int r = 0; r < outputs; ++r) result.row(r).setConstant(bias(r));
       result.noalias() += weights * cols;
     }
     if (fused_relu_) ReluInPlace(out_image, shape.OutputSize());
