@@ -10,5 +10,19 @@ if [ "${1:-}" = "--update" ]; then
   shift
   expected=artifacts/expected/smoke.csv  # resolved against the workspace
 fi
-merged="${TEST_TMPDIR:-$(mktemp -d)}/smoke_merged.db"
-exec "$checker" --expected "$expected" --merged "$merged" "${update[@]}" --shards "$@"
+scratch="${TEST_TMPDIR:-$(mktemp -d)}"
+merged="$scratch/smoke_merged.db"
+# SQLite needs a writable folder next to a database it opens (WAL files);
+# the sandbox's inputs are read-only, so merge from copies.
+shards=()
+for shard in "$@"; do
+  case "$shard" in
+    *.db)
+      copy="$scratch/shard_${#shards[@]}.db"
+      cp "$shard" "$copy"
+      chmod u+w "$copy"
+      shards+=("$copy")
+      ;;
+  esac
+done
+exec "$checker" --expected "$expected" --merged "$merged" "${update[@]}" --shards "${shards[@]}"
