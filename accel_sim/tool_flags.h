@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cli_args.h"
 #include "common/error.h"
 
 namespace rcdnn::accel::tools {
@@ -61,7 +62,7 @@ inline int ParseFlags(int argc, char** argv, const char* tool, const std::string
   try {
     // No abbreviations: a misspelt or shortened flag is an error, not a guess.
     const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(argc, argv).options(all).style(style).run(), *vm);
+    po::store(po::command_line_parser(argc, argv).options(all).style(style).positional(rcdnn::kNoPositionalArguments).run(), *vm);
     if (vm->count("help")) {
       std::cout << "Usage: " << tool << " [options]\n" << all << "\n";
       return 0;

@@ -10,6 +10,7 @@
 
 #include "analysis/artifacts/artifacts.h"
 #include "analysis/render.h"
+#include "common/cli_args.h"
 #include "common/error.h"
 
 namespace po = boost::program_options;
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
        "folder of the network specs <network>.net");
   try {
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, flags), vm);
+    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
     if (vm.count("help")) {
       std::cout << flags << "\n";
       return 0;

@@ -191,6 +191,7 @@ def runtime_analysis(name, network, evaluation, models, cost = None, budget = No
         "--spec $(location //models/spec:%s.net)" % network,
         # The evaluation's outputs are a shard (.db) and its predictions (.csv).
         "--predictions $$(for f in $(locations %s); do case $$f in *.csv) echo $$f;; esac; done)" % evaluation,
+        "--evaluation-db $$(for f in $(locations %s); do case $$f in *.db) echo $$f;; esac; done)" % evaluation,
         "--models " + " ".join(["$(location %s)" % m for m in models]),
         "--target //artifacts:" + name,
         "--db $(location %s.db)" % name,

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cli_args.h"
 #include "common/error.h"
 
 namespace rcdnn::benchmarks::tools {
@@ -45,7 +46,7 @@ inline int ParseFlags(int argc, char** argv, const char* tool, const std::string
   try {
     po::variables_map vm;
     const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(argc, argv).options(all).style(style).run(), vm);
+    po::store(po::command_line_parser(argc, argv).options(all).style(style).positional(rcdnn::kNoPositionalArguments).run(), vm);
     if (vm.count("help")) {
       std::cout << "Usage: " << tool << " [options]\n" << all << "\n";
       return 0;

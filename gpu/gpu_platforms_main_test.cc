@@ -55,7 +55,7 @@ TEST(GpuPlatformsMainTest, MeasuresOnADeviceOrSaysWhyNot) {
   for (const auto& row : rcdnn::results::Store::OpenReadOnly(db).QueryMetrics(filter)) ++count[row.metric.name];
   EXPECT_EQ(count["latency_us"], 3 * 4 * 6);
   EXPECT_EQ(count["relative_macs"], 3 * 4);
-  EXPECT_EQ(count["time_ns_per_image"], 3 * 4 * 2);
+  EXPECT_EQ(count["time_us"], 3 * 4 * 2);
 }
 
 TEST(GpuPlatformsMainTest, BadCommandLinesFailWithOneLine) {

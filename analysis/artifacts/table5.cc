@@ -7,9 +7,9 @@
 namespace rcdnn::analysis::artifacts {
 
 ArtifactOutput Table5(const ArtifactContext& context) {
-  const Missing producer{"Producer: the platform timers (gpu/ and the CPU timer); their results are not yet written "
-                         "to a results-store shard under //artifacts.",
-                         "(a shard target for platform timings is still to be wired)"};
+  const Missing producer{"Producer: the platform timers (benchmarks/ for the CPU, gpu/ for a CUDA GPU).",
+                         "bazel build //artifacts:platforms (CPU), or on a machine with a GPU "
+                         "bazel run //gpu:gpu_platforms -- --db <shard> and render with it"};
   for (const char* platform : {"gpu", "cpu"}) {
     results::MetricFilter filter;
     filter.name = "time_us";

@@ -45,9 +45,8 @@ ArtifactOutput Table9(const ArtifactContext& context) {
                                  " (metrics accuracy_drop_pct, key " + kPaperScheme +
                                  ";vs=golden-full, and energy_savings_pct, key " + kPaperScheme +
                                  "; method opportunistic, split test)",
-                             "the runtime-scheme analysis (models/runtime `runtime` tool) on the predictions of " +
-                                 network.shards_target + ", with the accelerator's cost file; a shard target is "
-                                 "still to be wired"});
+                             ShardsCommand(network) + "; the runtime-scheme analysis (models/runtime `runtime`) is part of it, "
+                                 "with the accelerator's cost file from //artifacts:accel_sim"});
     }
     out.run_ids.insert(runs.begin(), runs.end());
     auto paper = [&](const char* row) -> std::optional<double> {

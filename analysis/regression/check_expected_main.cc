@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "analysis/regression/expected_values.h"
+#include "common/cli_args.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
       ("update", po::bool_switch(&update), "rewrite the expected file from the shards and print the diff");
   try {
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, flags), vm);
+    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
     if (vm.count("help")) {
       std::cout << flags << "\n";
       return 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "benchmarks/vs_pytorch/engine_side.h"
+#include "common/cli_args.h"
 #include "common/error.h"
 #include "models/spec/net_spec.h"
 
@@ -93,7 +94,7 @@ int Run(int argc, char** argv) {
       ("skip-layers", po::bool_switch(&skip_layers), "do not measure per-conv-layer GFLOP/s")
       ("csv", po::value(&csv), "write the rows to this CSV file (default: none)");
   po::variables_map vm;
-  po::store(po::parse_command_line(argc, argv, flags), vm);
+  po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
   if (vm.count("help")) {
     std::cout << "engine_side: our engine's half of the PyTorch comparison\n\n" << flags << "\n";
     return 0;

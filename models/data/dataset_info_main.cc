@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "common/cli_args.h"
 #include "common/error.h"
 #include "models/data/registry.h"
 
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
       ("max-test", po::value(&options.max_test)->default_value(options.max_test), "keep at most this many test images (-1: all)");
   try {
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, flags), vm);
+    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
       std::cout << flags << "\n";

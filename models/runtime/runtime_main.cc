@@ -11,6 +11,7 @@
 #include <iostream>
 #include <string>
 
+#include "common/cli_args.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -30,11 +31,25 @@ std::string ResolveUserPath(const std::string& path) {
   return cwd != nullptr && *cwd != '\0' ? std::string(cwd) + "/" + path : path;
 }
 
+// The predictions came from an evaluate run on some data set; the tables
+// print which, so this run records the same one.
+void CopyDataset(const std::string& evaluation_db, rcdnn::results::RunInfo* info) {
+  for (const rcdnn::results::RunRow& run : rcdnn::results::Store::OpenReadOnly(evaluation_db).ListRuns()) {
+    if (run.info.dataset_name.empty()) continue;
+    info->dataset_name = run.info.dataset_name;
+    info->dataset_display_name = run.info.dataset_display_name;
+    info->dataset_sha256 = run.info.dataset_sha256;
+    return;
+  }
+  throw rcdnn::Error("--evaluation-db " + evaluation_db +
+                     " holds no run that read a data set; pass the shard that evaluate --db wrote");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   RuntimeOptions o;
-  std::string db_path, trace_path, profile = "paper", target = "runtime";
+  std::string db_path, trace_path, evaluation_db, profile = "paper", target = "runtime";
   po::options_description flags(
       "Runtime energy-saving schemes (Tann et al. 2016, Section 4) on evaluate's predictions CSV.\n\nOptions");
   flags.add_options()
@@ -50,6 +65,8 @@ int main(int argc, char** argv) {
        "also run Algorithm 3 with these thresholds ('increment theta' lines, e.g. the paper's Table 7)")
       ("models", po::value(&o.model_paths)->multitoken(), "model files (incremental + golden) for Table 6")
       ("db", po::value(&db_path)->default_value(""), "results store to write the run into (created if absent)")
+      ("evaluation-db", po::value(&evaluation_db)->default_value(""),
+       "results shard of the evaluate run that wrote --predictions: its data set is recorded with this run")
       ("trace-out", po::value(&trace_path)->default_value(""), "write Figure 11's per-image trace CSV here (needs --budget)")
       ("incremental-method", po::value(&o.incremental_method)->default_value(""),
        "method of the incremental rows (default: incremental_golden_init if present, else incremental)")
@@ -72,7 +89,7 @@ int main(int argc, char** argv) {
       ("target", po::value(&target)->default_value(target), "target label recorded with the run");
   try {
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, flags), vm);
+    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
     if (vm.count("help")) {
       std::cout << "Usage: runtime --predictions CSV --spec NET [options]\n" << flags << "\n";
       return 0;
@@ -90,6 +107,8 @@ int main(int argc, char** argv) {
     o.budget_path = ResolveUserPath(o.budget_path);
     o.thresholds_path = ResolveUserPath(o.thresholds_path);
     for (std::string& path : o.model_paths) path = ResolveUserPath(path);
+    rcdnn::results::RunInfo data_source;  // checked before the analysis runs
+    if (!evaluation_db.empty()) CopyDataset(ResolveUserPath(evaluation_db), &data_source);
     const rcdnn::models::runtime::RuntimeReport report = rcdnn::models::runtime::RunRuntimeAnalysis(o);
     std::vector<rcdnn::results::ArtifactRecord> artifacts;
     if (!trace_path.empty()) {
@@ -102,6 +121,9 @@ int main(int argc, char** argv) {
       info.target = target;
       info.profile = profile;
       info.build_flags = "see .bazelrc";
+      info.dataset_name = data_source.dataset_name;
+      info.dataset_display_name = data_source.dataset_display_name;
+      info.dataset_sha256 = data_source.dataset_sha256;
       info.config_json = "target=" + target + "\nprofile=" + profile + "\n" + report.config;
       info.run_key = rcdnn::results::RunKey(info.code_version, target, info.config_json);
       rcdnn::results::Store store = rcdnn::results::Store::Open(ResolveUserPath(db_path));

@@ -227,5 +227,37 @@ TEST_F(RuntimeMainTest, MalformedPredictions) {
                 "bad.csv:66: expected 9 fields");
 }
 
+// The evaluation shard that wrote the predictions names the data set; the
+// runtime run records the same one (the tables print it).
+std::string EvaluationShard(const std::string& name, const std::string& dataset) {
+  const std::string db = TempPath(name);
+  std::remove(db.c_str());
+  results::RunInfo info;
+  info.target = "evaluate (test)";
+  info.profile = "smoke";
+  info.dataset_name = dataset;
+  info.dataset_display_name = dataset.empty() ? "" : "Tiny digits";
+  info.dataset_sha256 = dataset.empty() ? "" : "abc123";
+  info.run_key = name;
+  results::Store::Open(db).WriteRun(info, {}, {});
+  return db;
+}
+
+TEST_F(RuntimeMainTest, RecordsTheEvaluationsDataSet) {
+  const std::string db = TempPath("with_dataset.db");
+  std::remove(db.c_str());
+  const Result r = RunTool(Base() + " --evaluation-db " + EvaluationShard("eval.db", "tiny") + " --db " + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<results::RunRow> runs = results::Store::OpenReadOnly(db).ListRuns();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].info.dataset_name, "tiny");
+  EXPECT_EQ(runs[0].info.dataset_display_name, "Tiny digits");
+  EXPECT_EQ(runs[0].info.dataset_sha256, "abc123");
+}
+
+TEST_F(RuntimeMainTest, EvaluationDbWithoutADataSet) {
+  ExpectFailure(Base() + " --evaluation-db " + EvaluationShard("no_data.db", ""), "holds no run that read a data set");
+}
+
 }  // namespace
 }  // namespace rcdnn::models::runtime

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 
+#include "common/cli_args.h"
 #include "common/error.h"
 #include "models/train/context.h"
 
@@ -40,7 +41,7 @@ inline int ParseFlags(int argc, char** argv, const char* tool, const char* summa
   all.add(flags);
   try {
     po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, all), vm);
+    po::store(po::command_line_parser(argc, argv).options(all).positional(rcdnn::kNoPositionalArguments).run(), vm);
     if (vm.count("help")) {
       std::cout << "Usage: " << tool << " [options]\n" << all << "\n";
       return 0;
