@@ -17,10 +17,18 @@ using MutableMap = Eigen::Map<RowMatrix>;
 using ConstTile = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 using MutableTile = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 
-// The im2col buffer is filled a few output rows at a time so that it stays in
-// L2 while the GEMM reads it (ALEXnet's conv2 would need 800 x 256 floats,
-// 800 KiB, at once). At most this many floats per tile, at least one row.
-constexpr int64_t kColTileFloats = 48 * 1024;
+// Images are taken several at a time, their im2col columns side by side, so
+// that a GEMM's pixel dimension is at least about kTargetColumns even where one
+// image has few output positions (ConvNets' conv3: 16, its conv2: 64). Narrow
+// GEMMs spend their time packing the weights (Eigen packs both operands per
+// call) and re-reading the weight gradient (a K of 16). Input channels are
+// taken a block at a time so that a column block stays near kColBlockFloats
+// however deep the layer is (ConvNets' conv3: 12800 rows x 256 columns would
+// be 13 MB). Both values were measured best on ALEXnet and ConvNets training
+// (target 64/128/256/512 columns, blocks of 64/128/256 Ki floats, unbounded).
+constexpr int kTargetColumns = 256;
+constexpr int kMaxGroup = 16;
+constexpr int64_t kColBlockFloats = 256 * 1024;
 
 // Output positions o in [*begin, *end) whose input position o * stride - pad + k
 // lies in [0, in_size). No division (it would cost more than the short rows):
@@ -64,6 +72,11 @@ inline void CopyFloats(const float* src, int count, float* dst) {
       if (i + 8 >= count) return;
     }
   }
+  if (count >= 4) {  // 4 to 7 (ConvNets' conv3 rows are 4 long): two overlapping 4-wide copies
+    _mm_storeu_ps(dst, _mm_loadu_ps(src));
+    _mm_storeu_ps(dst + count - 4, _mm_loadu_ps(src + count - 4));
+    return;
+  }
 #endif
   for (int i = 0; i < count; ++i) dst[i] = src[i];
 }
@@ -82,28 +95,31 @@ inline void AddFloats(const float* src, int count, float* dst) {
       if (done >= count) return;
     }
   }
+  if (count >= 4) {
+    _mm_storeu_ps(dst, _mm_add_ps(_mm_loadu_ps(dst), _mm_loadu_ps(src)));
+    for (int i = 4; i < count; ++i) dst[i] += src[i];
+    return;
+  }
 #endif
   for (int i = 0; i < count; ++i) dst[i] += src[i];
 }
 
-// Im2Col of output rows [oy_begin, oy_end) only: cols is ColRows() x
-// ((oy_end - oy_begin) * out_width).
-void Im2ColRows(const float* image, const ConvGeometry& g, int oy_begin, int oy_end, float* cols) {
+// The im2col rows of input channels [c_begin, c_end): row (c - c_begin) * k * k
+// + ky * k + kx at cols + row * ld, out_height * out_width floats each.
+void Im2ColChannels(const float* image, const ConvGeometry& g, int c_begin, int c_end, int64_t ld, float* cols) {
   const int k = g.kernel, s = g.stride, ow = g.out_width;
-  const int64_t plane = int64_t{g.height} * g.width, tile = int64_t{oy_end - oy_begin} * ow;
-  for (int c = 0; c < g.channels; ++c) {
+  const int64_t plane = int64_t{g.height} * g.width, pixels = int64_t{g.out_height} * ow;
+  for (int c = c_begin; c < c_end; ++c) {
     for (int ky = 0; ky < k; ++ky) {
       int y_begin, y_end;  // output rows whose input row is inside the image
       ValidRange(g.out_height, g.height, s, g.pad, ky, &y_begin, &y_end);
-      y_begin = std::clamp(y_begin, oy_begin, oy_end);
-      y_end = std::clamp(y_end, y_begin, oy_end);
       for (int kx = 0; kx < k; ++kx) {
-        float* row = cols + (static_cast<int64_t>(c * k + ky) * k + kx) * tile;
+        float* row = cols + (static_cast<int64_t>(c - c_begin) * k * k + ky * k + kx) * ld;
         int x_begin, x_end;
         ValidRange(ow, g.width, s, g.pad, kx, &x_begin, &x_end);
-        std::fill(row, row + int64_t{y_begin - oy_begin} * ow, 0.0f);
+        std::fill(row, row + int64_t{y_begin} * ow, 0.0f);
         for (int oy = y_begin; oy < y_end; ++oy) {
-          float* dst = row + int64_t{oy - oy_begin} * ow;
+          float* dst = row + int64_t{oy} * ow;
           // Input row iy, columns ox * s - pad + kx for ox in [x_begin, x_end).
           const float* src = image + c * plane + int64_t{oy * s - g.pad + ky} * g.width;
           const int x0 = x_begin * s - g.pad + kx;
@@ -115,29 +131,27 @@ void Im2ColRows(const float* image, const ConvGeometry& g, int oy_begin, int oy_
           }
           for (int ox = x_end; ox < ow; ++ox) dst[ox] = 0.0f;
         }
-        std::fill(row + int64_t{y_end - oy_begin} * ow, row + tile, 0.0f);
+        std::fill(row + int64_t{y_end} * ow, row + pixels, 0.0f);
       }
     }
   }
 }
 
-// The adjoint of Im2ColRows, ADDED into image (not zeroed here).
-void Col2ImRows(const float* cols, const ConvGeometry& g, int oy_begin, int oy_end, float* image) {
+// The adjoint of Im2ColChannels, ADDED into image (not zeroed here).
+void Col2ImChannels(const float* cols, const ConvGeometry& g, int c_begin, int c_end, int64_t ld, float* image) {
   const int k = g.kernel, s = g.stride, ow = g.out_width;
-  const int64_t plane = int64_t{g.height} * g.width, tile = int64_t{oy_end - oy_begin} * ow;
-  for (int c = 0; c < g.channels; ++c) {
+  const int64_t plane = int64_t{g.height} * g.width;
+  for (int c = c_begin; c < c_end; ++c) {
     for (int ky = 0; ky < k; ++ky) {
       int y_begin, y_end;
       ValidRange(g.out_height, g.height, s, g.pad, ky, &y_begin, &y_end);
-      y_begin = std::clamp(y_begin, oy_begin, oy_end);
-      y_end = std::clamp(y_end, y_begin, oy_end);
       for (int kx = 0; kx < k; ++kx) {
-        const float* row = cols + (static_cast<int64_t>(c * k + ky) * k + kx) * tile;
+        const float* row = cols + (static_cast<int64_t>(c - c_begin) * k * k + ky * k + kx) * ld;
         int x_begin, x_end;
         ValidRange(ow, g.width, s, g.pad, kx, &x_begin, &x_end);
         const int x0 = x_begin * s - g.pad + kx;
         for (int oy = y_begin; oy < y_end; ++oy) {
-          const float* src = row + int64_t{oy - oy_begin} * ow + x_begin;
+          const float* src = row + int64_t{oy} * ow + x_begin;
           float* dst = image + c * plane + int64_t{oy * s - g.pad + ky} * g.width + x0;
           if (s == 1) {
             AddFloats(src, x_end - x_begin, dst);
@@ -182,31 +196,33 @@ void Unpad(const float* padded, const ConvGeometry& g, float* image) {
   }
 }
 
-// Im2ColRows at stride 1 from a padded image (width p.width).
-void Im2ColPadded(const float* padded, const ConvGeometry& g, int oy_begin, int oy_end, float* cols) {
+// Im2ColChannels at stride 1 from a padded image (width p.width).
+void Im2ColPadded(const float* padded, const ConvGeometry& g, int c_begin, int c_end, int64_t ld, float* cols) {
   const PaddedGeometry p(g);
-  const int k = g.kernel, ow = g.out_width;
-  float* dst = cols;
-  for (int c = 0; c < g.channels; ++c) {
+  const int k = g.kernel, oh = g.out_height, ow = g.out_width;
+  float* row = cols;
+  for (int c = c_begin; c < c_end; ++c) {
     for (int ky = 0; ky < k; ++ky) {
-      for (int kx = 0; kx < k; ++kx) {
-        const float* src = padded + (int64_t{c} * p.height + oy_begin + ky) * p.width + kx;
-        for (int oy = oy_begin; oy < oy_end; ++oy, src += p.width, dst += ow) CopyFloats(src, ow, dst);
+      for (int kx = 0; kx < k; ++kx, row += ld) {
+        const float* src = padded + (int64_t{c} * p.height + ky) * p.width + kx;
+        float* dst = row;
+        for (int oy = 0; oy < oh; ++oy, src += p.width, dst += ow) CopyFloats(src, ow, dst);
       }
     }
   }
 }
 
 // The adjoint: padded_grad += each column row where Im2ColPadded took it.
-void Col2ImPadded(const float* cols, const ConvGeometry& g, int oy_begin, int oy_end, float* padded_grad) {
+void Col2ImPadded(const float* cols, const ConvGeometry& g, int c_begin, int c_end, int64_t ld, float* padded_grad) {
   const PaddedGeometry p(g);
-  const int k = g.kernel, ow = g.out_width;
-  const float* src = cols;
-  for (int c = 0; c < g.channels; ++c) {
+  const int k = g.kernel, oh = g.out_height, ow = g.out_width;
+  const float* row = cols;
+  for (int c = c_begin; c < c_end; ++c) {
     for (int ky = 0; ky < k; ++ky) {
-      for (int kx = 0; kx < k; ++kx) {
-        float* dst = padded_grad + (int64_t{c} * p.height + oy_begin + ky) * p.width + kx;
-        for (int oy = oy_begin; oy < oy_end; ++oy, dst += p.width, src += ow) AddFloats(src, ow, dst);
+      for (int kx = 0; kx < k; ++kx, row += ld) {
+        float* dst = padded_grad + (int64_t{c} * p.height + ky) * p.width + kx;
+        const float* src = row;
+        for (int oy = 0; oy < oh; ++oy, dst += p.width, src += ow) AddFloats(src, ow, dst);
       }
     }
   }
@@ -214,11 +230,13 @@ void Col2ImPadded(const float* cols, const ConvGeometry& g, int oy_begin, int oy
 
 }  // namespace
 
-void Im2Col(const float* image, const ConvGeometry& g, float* cols) { Im2ColRows(image, g, 0, g.out_height, cols); }
+void Im2Col(const float* image, const ConvGeometry& g, float* cols) {
+  Im2ColChannels(image, g, 0, g.channels, g.ColCols(), cols);
+}
 
 void Col2Im(const float* cols, const ConvGeometry& g, float* image) {
   std::fill(image, image + int64_t{g.channels} * g.height * g.width, 0.0f);
-  Col2ImRows(cols, g, 0, g.out_height, image);
+  Col2ImChannels(cols, g, 0, g.channels, g.ColCols(), image);
 }
 
 ConvLayer::ConvLayer(const LayerSpec& spec, bool fused_relu)
@@ -237,51 +255,102 @@ ConvGeometry ConvLayer::Geometry(const LayerShape& shape) const {
   return g;
 }
 
-int ConvLayer::TileRows(const ConvGeometry& g) const {
-  const int64_t row_floats = int64_t{g.ColRows()} * g.out_width;
-  return static_cast<int>(std::clamp<int64_t>(kColTileFloats / row_floats, 1, g.out_height));
+// Neither number depends on the channel counts, so scratch sized at full
+// width fits every width (the column block is min(channel_block, channels)).
+ConvLayer::Plan ConvLayer::MakePlan(const ConvGeometry& g) {
+  Plan plan;
+  const int pixels = g.ColCols();
+  plan.group = std::clamp((kTargetColumns + pixels - 1) / pixels, 1, kMaxGroup);
+  const int64_t channel_floats = int64_t{g.kernel} * g.kernel * plan.group * pixels;
+  plan.channel_block = static_cast<int>(std::max<int64_t>(1, kColBlockFloats / channel_floats));
+  return plan;
 }
 
-// The column tile's room: TileRows(g) rows of ColRows() x out_width floats
-// is at most max(kColTileFloats, one row) and at most the whole image. Unlike
-// the tile itself (narrower inputs fit more rows) this never shrinks as the
-// width grows, so scratch sized at full width fits every width.
-static int64_t ColumnTileCapacity(const ConvGeometry& g) {
-  const int64_t row = int64_t{g.ColRows()} * g.out_width;
-  return std::min(std::max(kColTileFloats, row), row * g.out_height);
+namespace {
+
+struct ScratchLayout {
+  int64_t cols, acc, padded;  // floats: the column block, the GEMM result, one set of padded images
+};
+
+}  // namespace
+
+static ScratchLayout Layout(const ConvGeometry& g, int outputs, const ConvLayer::Plan& plan, bool padded_copy) {
+  const int64_t columns = int64_t{plan.group} * g.ColCols();
+  ScratchLayout layout;
+  layout.cols = int64_t{std::min(plan.channel_block, g.channels)} * g.kernel * g.kernel * columns;
+  layout.acc = int64_t{outputs} * columns;
+  layout.padded = padded_copy ? plan.group * PaddedGeometry(g).Floats(g.channels) : 0;
+  return layout;
 }
 
 int64_t ConvLayer::ScratchFloats(const LayerShape& shape) const {
   if (IsPointwise()) return 0;
   const ConvGeometry g = Geometry(shape);
-  // Stride 1: after the columns, the padded image and, in backward, its gradient.
-  return ColumnTileCapacity(g) + (UsesPaddedCopy() ? 2 * PaddedGeometry(g).Floats(g.channels) : 0);
+  const ScratchLayout layout = Layout(g, shape.out_channels, MakePlan(g), UsesPaddedCopy());
+  // The padded images and, in backward, their gradients.
+  return layout.cols + layout.acc + 2 * layout.padded;
+}
+
+void ConvLayer::FillColumns(const float* image, const float* padded, const ConvGeometry& g, int c_begin, int c_end,
+                            int64_t ld, float* cols) const {
+  if (RowCopies()) {
+    Im2ColPadded(UsesPaddedCopy() ? padded : image, g, c_begin, c_end, ld, cols);
+  } else {
+    Im2ColChannels(image, g, c_begin, c_end, ld, cols);
+  }
 }
 
 void ConvLayer::Forward(const LayerParams* params, const LayerShape& shape, int n, const float* in, float* out,
                         const LayerBuffers& buffers) const {
   const ConvGeometry g = Geometry(shape);
-  const int rows = g.ColRows(), pixels = g.ColCols(), outputs = shape.out_channels;
-  const int tile_rows = IsPointwise() ? g.out_height : TileRows(g);
+  const int rows = g.ColRows(), pixels = g.ColCols(), outputs = shape.out_channels, kk = kernel_ * kernel_;
   const Eigen::Block<const RowMatrix> weights = params->weights.topLeftCorner(outputs, rows);
   const Eigen::VectorBlock<const Eigen::VectorXf> bias = params->bias.head(outputs);
-  float* padded = buffers.scratch + ColumnTileCapacity(g);
-  for (int i = 0; i < n; ++i) {
-    const float* image = in + i * shape.InputSize();
-    float* out_image = out + i * shape.OutputSize();
-    if (UsesPaddedCopy()) PadImage(image, g, padded);
-    for (int oy = 0; oy < g.out_height; oy += tile_rows) {
-      const int oy_end = std::min(oy + tile_rows, g.out_height), first = oy * g.out_width;
-      const int tile = (oy_end - oy) * g.out_width;
-      FillColumns(image, padded, g, oy, oy_end, buffers.scratch);
-      const ConstTile cols(IsPointwise() ? image + first : buffers.scratch, rows, tile,
-                           Eigen::OuterStride<>(IsPointwise() ? pixels : tile));
-      MutableTile result(out_image + first, outputs, tile, Eigen::OuterStride<>(pixels));
-      // Row by row: result.colwise() = bias would walk the row-major tile column by column.
+  if (IsPointwise()) {  // the image is its own column matrix
+    for (int i = 0; i < n; ++i) {
+      MutableMap result(out + i * shape.OutputSize(), outputs, pixels);
       for (int r = 0; r < outputs; ++r) result.row(r).setConstant(bias(r));
-      result.noalias() += weights * cols;
+      result.noalias() += weights * ConstMap(in + i * shape.InputSize(), rows, pixels);
+      if (fused_relu_) ReluInPlace(result.data(), shape.OutputSize());
     }
-    if (fused_relu_) ReluInPlace(out_image, shape.OutputSize());
+    return;
+  }
+  const Plan plan = MakePlan(g);
+  const ScratchLayout layout = Layout(g, outputs, plan, UsesPaddedCopy());
+  float* cols = buffers.scratch;
+  float* padded = cols + layout.cols + layout.acc;
+  const int groups = (n + plan.group - 1) / plan.group;
+  const int blocks = (g.channels + plan.channel_block - 1) / plan.channel_block;
+  const int64_t padded_floats = PaddedGeometry(g).Floats(g.channels);
+  for (int group = 0; group < groups; ++group) {
+    const int first = static_cast<int>(int64_t{group} * n / groups);
+    const int count = static_cast<int>(int64_t{group + 1} * n / groups) - first;
+    const int64_t columns = int64_t{count} * pixels;
+    // One image writes its output directly; several share a result matrix.
+    float* acc = count == 1 ? out + first * shape.OutputSize() : cols + layout.cols;
+    MutableMap result(acc, outputs, columns);
+    // Row by row: result.colwise() = bias would walk the row-major matrix column by column.
+    for (int r = 0; r < outputs; ++r) result.row(r).setConstant(bias(r));
+    if (UsesPaddedCopy()) {
+      for (int b = 0; b < count; ++b) PadImage(in + (first + b) * shape.InputSize(), g, padded + b * padded_floats);
+    }
+    for (int block = 0; block < blocks; ++block) {
+      const int c_begin = static_cast<int>(int64_t{block} * g.channels / blocks);
+      const int c_end = static_cast<int>(int64_t{block + 1} * g.channels / blocks);
+      for (int b = 0; b < count; ++b) {
+        FillColumns(in + (first + b) * shape.InputSize(), padded + b * padded_floats, g, c_begin, c_end, columns,
+                    cols + int64_t{b} * pixels);
+      }
+      const int block_rows = (c_end - c_begin) * kk;
+      result.noalias() += weights.middleCols(c_begin * kk, block_rows) * ConstMap(cols, block_rows, columns);
+    }
+    for (int b = 0; b < count; ++b) {
+      float* out_image = out + (first + b) * shape.OutputSize();
+      if (count > 1) {
+        for (int r = 0; r < outputs; ++r) CopyFloats(acc + r * columns + int64_t{b} * pixels, pixels, out_image + r * pixels);
+      }
+      if (fused_relu_) ReluInPlace(out_image, shape.OutputSize());
+    }
   }
 }
 
@@ -289,56 +358,86 @@ void ConvLayer::Backward(const LayerParams* params, const LayerShape& shape, int
                          const float* out, float* out_grad, float* in_grad, LayerParams* param_grads,
                          const LayerBuffers& buffers) const {
   const ConvGeometry g = Geometry(shape);
-  const int rows = g.ColRows(), pixels = g.ColCols(), outputs = shape.out_channels;
-  const int tile_rows = IsPointwise() ? g.out_height : TileRows(g);
+  const int rows = g.ColRows(), pixels = g.ColCols(), outputs = shape.out_channels, kk = kernel_ * kernel_;
   const Eigen::Block<const RowMatrix> weights = params->weights.topLeftCorner(outputs, rows);
   Eigen::Block<RowMatrix> weight_grads = param_grads->weights.topLeftCorner(outputs, rows);
-  float* padded = buffers.scratch + ColumnTileCapacity(g);
-  float* padded_grad = UsesPaddedCopy() ? padded + PaddedGeometry(g).Floats(g.channels) : nullptr;
   for (int i = 0; i < n; ++i) {
-    float* dy_data = out_grad + i * shape.OutputSize();
-    if (fused_relu_) ReluBackwardInPlace(out + i * shape.OutputSize(), dy_data, shape.OutputSize());
-    AddRowSums(dy_data, outputs, pixels, param_grads->bias.data());
-    const float* image = in + i * shape.InputSize();
-    float* image_grad = in_grad == nullptr ? nullptr : in_grad + i * shape.InputSize();
-    if (UsesPaddedCopy()) PadImage(image, g, padded);
-    // Column gradients go into the padded gradient or straight into image_grad.
-    float* grad_target = UsesPaddedCopy() ? padded_grad : image_grad;
-    if (image_grad != nullptr && !IsPointwise()) {
-      std::fill(grad_target, grad_target + (UsesPaddedCopy() ? PaddedGeometry(g).Floats(g.channels) : shape.InputSize()),
-                0.0f);
+    float* dy = out_grad + i * shape.OutputSize();
+    if (fused_relu_) ReluBackwardInPlace(out + i * shape.OutputSize(), dy, shape.OutputSize());
+    AddRowSums(dy, outputs, pixels, param_grads->bias.data());
+  }
+  if (IsPointwise()) {
+    for (int i = 0; i < n; ++i) {
+      const ConstMap dy(out_grad + i * shape.OutputSize(), outputs, pixels);
+      weight_grads.noalias() += dy * ConstMap(in + i * shape.InputSize(), rows, pixels).transpose();
+      if (in_grad != nullptr) {
+        MutableMap(in_grad + i * shape.InputSize(), rows, pixels).noalias() = weights.transpose() * dy;
+      }
     }
-    for (int oy = 0; oy < g.out_height; oy += tile_rows) {
-      const int oy_end = std::min(oy + tile_rows, g.out_height), first = oy * g.out_width;
-      const int tile = (oy_end - oy) * g.out_width;
-      const ConstTile dy(dy_data + first, outputs, tile, Eigen::OuterStride<>(pixels));
-      FillColumns(image, padded, g, oy, oy_end, buffers.scratch);
-      const ConstTile cols(IsPointwise() ? image + first : buffers.scratch, rows, tile,
-                           Eigen::OuterStride<>(IsPointwise() ? pixels : tile));
-      weight_grads.noalias() += dy * cols.transpose();
-      if (image_grad == nullptr) continue;
-      if (IsPointwise()) {
-        MutableTile(image_grad + first, rows, tile, Eigen::OuterStride<>(pixels)).noalias() = weights.transpose() * dy;
+    return;
+  }
+  const Plan plan = MakePlan(g);
+  const ScratchLayout layout = Layout(g, outputs, plan, UsesPaddedCopy());
+  float* cols = buffers.scratch;
+  float* gathered = cols + layout.cols;
+  float* padded = gathered + layout.acc;
+  float* padded_grad = padded + layout.padded;
+  const int groups = (n + plan.group - 1) / plan.group;
+  const int blocks = (g.channels + plan.channel_block - 1) / plan.channel_block;
+  const int64_t padded_floats = PaddedGeometry(g).Floats(g.channels);
+  for (int group = 0; group < groups; ++group) {
+    const int first = static_cast<int>(int64_t{group} * n / groups);
+    const int count = static_cast<int>(int64_t{group + 1} * n / groups) - first;
+    const int64_t columns = int64_t{count} * pixels;
+    // The output gradients side by side, as the forward result was.
+    const float* dy_data = out_grad + first * shape.OutputSize();
+    if (count > 1) {
+      for (int b = 0; b < count; ++b) {
+        for (int r = 0; r < outputs; ++r) {
+          CopyFloats(dy_data + b * shape.OutputSize() + r * pixels, pixels, gathered + r * columns + int64_t{b} * pixels);
+        }
+      }
+      dy_data = gathered;
+    }
+    const ConstMap dy(dy_data, outputs, columns);
+    if (UsesPaddedCopy()) {
+      for (int b = 0; b < count; ++b) PadImage(in + (first + b) * shape.InputSize(), g, padded + b * padded_floats);
+    }
+    // Column gradients go into the padded gradients or straight into in_grad.
+    if (in_grad != nullptr) {
+      if (UsesPaddedCopy()) {
+        std::fill(padded_grad, padded_grad + count * padded_floats, 0.0f);
       } else {
-        MutableMap(buffers.scratch, rows, tile).noalias() = weights.transpose() * dy;  // the columns are used up
-        if (RowCopies()) {
-          Col2ImPadded(buffers.scratch, g, oy, oy_end, grad_target);
+        std::fill(in_grad + first * shape.InputSize(), in_grad + (first + count) * shape.InputSize(), 0.0f);
+      }
+    }
+    for (int block = 0; block < blocks; ++block) {
+      const int c_begin = static_cast<int>(int64_t{block} * g.channels / blocks);
+      const int c_end = static_cast<int>(int64_t{block + 1} * g.channels / blocks);
+      const int block_rows = (c_end - c_begin) * kk;
+      for (int b = 0; b < count; ++b) {
+        FillColumns(in + (first + b) * shape.InputSize(), padded + b * padded_floats, g, c_begin, c_end, columns,
+                    cols + int64_t{b} * pixels);
+      }
+      weight_grads.middleCols(c_begin * kk, block_rows).noalias() += dy * ConstMap(cols, block_rows, columns).transpose();
+      if (in_grad == nullptr) continue;
+      // The columns are used up: their gradient takes their place.
+      MutableMap(cols, block_rows, columns).noalias() = weights.middleCols(c_begin * kk, block_rows).transpose() * dy;
+      for (int b = 0; b < count; ++b) {
+        const float* col_grad = cols + int64_t{b} * pixels;
+        if (UsesPaddedCopy()) {
+          Col2ImPadded(col_grad, g, c_begin, c_end, columns, padded_grad + b * padded_floats);
+        } else if (RowCopies()) {
+          // Unpadded stride 1: the image is its own padded copy.
+          Col2ImPadded(col_grad, g, c_begin, c_end, columns, in_grad + (first + b) * shape.InputSize());
         } else {
-          Col2ImRows(buffers.scratch, g, oy, oy_end, image_grad);
+          Col2ImChannels(col_grad, g, c_begin, c_end, columns, in_grad + (first + b) * shape.InputSize());
         }
       }
     }
-    if (image_grad != nullptr && UsesPaddedCopy()) Unpad(padded_grad, g, image_grad);
-  }
-}
-
-void ConvLayer::FillColumns(const float* image, const float* padded, const ConvGeometry& g, int oy_begin, int oy_end,
-                            float* cols) const {
-  if (IsPointwise()) return;
-  if (RowCopies()) {
-    Im2ColPadded(UsesPaddedCopy() ? padded : image, g, oy_begin, oy_end, cols);
-  } else {
-    Im2ColRows(image, g, oy_begin, oy_end, cols);
+    if (in_grad != nullptr && UsesPaddedCopy()) {
+      for (int b = 0; b < count; ++b) Unpad(padded_grad + b * padded_floats, g, in_grad + (first + b) * shape.InputSize());
+    }
   }
 }
 

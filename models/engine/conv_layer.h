@@ -1,9 +1,10 @@
-// Convolution with stride and zero padding: im2col per image into a
-// contiguous buffer, then a single-threaded Eigen GEMM against the active
-// weight block (a view, params.h). Bias and a fused ReLU are applied in the
-// output buffer. Large images go a few output rows at a time so the im2col
-// tile stays in L2. Stride-1 layers im2col from a zero-padded copy of the
-// image; 1x1 stride-1 unpadded convolutions skip im2col.
+// Convolution with stride and zero padding: im2col of a group of images side
+// by side into one column block, then a single-threaded Eigen GEMM against the
+// active weight block (a view, params.h). Groups make the GEMM's pixel
+// dimension wide for small outputs; deep inputs go a block of input channels
+// at a time so the column block stays in L2. Bias and a fused ReLU are applied
+// in the output. Stride-1 layers im2col from a zero-padded copy of the image;
+// 1x1 stride-1 unpadded convolutions skip im2col.
 #pragma once
 
 #include "models/engine/layer.h"
@@ -37,18 +38,25 @@ class ConvLayer : public Layer {
                 float* out_grad, float* in_grad, LayerParams* param_grads,
                 const LayerBuffers& buffers) const override;
 
+  // Images per GEMM and input channels per column block (at most); they
+  // depend on the geometry's pixels and kernel, not on its channel counts.
+  struct Plan {
+    int group = 1;
+    int channel_block = 1;
+  };
+  static Plan MakePlan(const ConvGeometry& g);
+
  private:
   ConvGeometry Geometry(const LayerShape& shape) const;
-  int TileRows(const ConvGeometry& g) const;  // output rows per im2col tile
   bool IsPointwise() const { return kernel_ == 1 && stride_ == 1 && pad_ == 0; }
   // Stride-1 convolutions im2col by plain row copies, no edge logic, from the
   // image or, when padded, from a zero-padded copy of it; other strides take
   // the general path straight from the image.
   bool RowCopies() const { return stride_ == 1 && !IsPointwise(); }
   bool UsesPaddedCopy() const { return RowCopies() && pad_ > 0; }
-  // The im2col tile of output rows [oy_begin, oy_end) (nothing when pointwise).
-  void FillColumns(const float* image, const float* padded, const ConvGeometry& g, int oy_begin, int oy_end,
-                   float* cols) const;
+  // The im2col rows of input channels [c_begin, c_end), row stride ld (not pointwise).
+  void FillColumns(const float* image, const float* padded, const ConvGeometry& g, int c_begin, int c_end,
+                   int64_t ld, float* cols) const;
 
   int kernel_, stride_, pad_;
   bool fused_relu_;

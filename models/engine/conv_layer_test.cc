@@ -33,8 +33,7 @@ const ConvCase kCases[] = {
     {2, 1, 3, 3, 7, 7, 3, 3, 0, false},      // stride 3, the right column falls off
     {4, 3, 5, 5, 4, 4, 5, 1, 2, false},      // kernel larger than the input, padding makes it fit
     {5, 4, 7, 6, 9, 11, 3, 1, 0, false},     // stride 1 without padding (LeNet's case)
-    // Columns too big for one im2col tile (> 48 Ki floats per output row):
-    // the layer goes row by row.
+    // Deep inputs: the columns go a block of input channels at a time.
     {64, 64, 3, 2, 4, 32, 5, 1, 2, false},   // stride 1, padded copy
     {64, 61, 3, 3, 5, 66, 5, 2, 2, true},    // stride 2, from the image
 };
@@ -151,10 +150,10 @@ TEST_P(ConvLayerTest, GradientsMatchFiniteDifferences) {
 INSTANTIATE_TEST_SUITE_P(TailShapes, ConvLayerTest, ::testing::ValuesIn(kCases));
 
 TEST(ConvLayerTest, ScratchNeverShrinksAsTheWidthGrows) {
-  // The network sizes scratch at full width; a narrower input packs more
-  // output rows into an im2col tile, which must still fit.
+  // The network sizes scratch at full width; every narrower input must fit.
   std::vector<ConvCase> cases(std::begin(kCases), std::end(kCases));
-  cases.push_back({32, 32, 32, 32, 16, 16, 5, 1, 2, false});  // ALEXnet's conv2: 3 rows a tile at full width, 5 at 24
+  cases.push_back({32, 32, 32, 32, 16, 16, 5, 1, 2, false});  // ALEXnet's conv2
+  cases.push_back({512, 512, 20, 20, 8, 8, 5, 1, 0, true});    // ConvNets' conv3: image groups, channel blocks
   for (const ConvCase& c : cases) {
     const ConvLayer layer(ConvSpec(c), false);
     ConvCase full = c;
@@ -165,6 +164,63 @@ TEST(ConvLayerTest, ScratchNeverShrinksAsTheWidthGrows) {
       narrow.in = in;
       EXPECT_LE(layer.ScratchFloats(ConvShape(narrow)), at_full) << in << " of " << c.full_in;
     }
+  }
+}
+
+// A chunk of many small images goes through the GEMMs in groups of images
+// (uneven here: 37 images) and deep inputs in channel blocks; the result must
+// be what one image at a time gives, up to float rounding, for every path:
+// stride 1 unpadded (image as its own padded copy), padded, and strided.
+TEST(ConvLayerTest, GroupedBatchMatchesOneImageAtATime) {
+  const ConvCase cases[] = {
+      // full_in in full_out out h  w  k  s  p  relu
+      {700, 650, 24, 20, 8, 8, 5, 1, 0, true},   // 16 pixels: groups of 16, several channel blocks
+      {40, 33, 17, 9, 7, 6, 3, 1, 1, false},     // padded copy, groups
+      {30, 30, 8, 8, 9, 9, 3, 2, 1, true},       // stride 2 from the image
+  };
+  for (const ConvCase& c : cases) {
+    SCOPED_TRACE(c.full_in);
+    const LayerSpec spec = ConvSpec(c);
+    const LayerShape shape = ConvShape(c);
+    Random random(9);
+    LayerParams params{RowMatrix(c.full_out, c.full_in * c.kernel * c.kernel), Eigen::VectorXf(c.full_out)};
+    random.Fill(&params, 0.1f);
+    const int n = 37;
+    const std::vector<float> in = random.Vector(n * shape.InputSize());
+    const std::vector<float> dy = random.Vector(n * shape.OutputSize());
+    const ConvLayer layer(spec, c.relu);
+    std::vector<float> scratch(layer.ScratchFloats(shape) + 1);
+    const LayerBuffers buffers{scratch.data(), nullptr};
+
+    std::vector<float> out(n * shape.OutputSize()), in_grad(in.size()), out_grad = dy;
+    LayerParams grads{RowMatrix::Zero(params.weights.rows(), params.weights.cols()),
+                      Eigen::VectorXf::Zero(params.bias.size())};
+    layer.Forward(&params, shape, n, in.data(), out.data(), buffers);
+    layer.Backward(&params, shape, n, in.data(), out.data(), out_grad.data(), in_grad.data(), &grads, buffers);
+
+    LayerParams single_grads = grads;
+    single_grads.weights.setZero();
+    single_grads.bias.setZero();
+    for (int i = 0; i < n; ++i) {
+      std::vector<float> one_out(shape.OutputSize()), one_in_grad(shape.InputSize());
+      std::vector<float> one_dy(dy.begin() + i * shape.OutputSize(), dy.begin() + (i + 1) * shape.OutputSize());
+      const float* image = in.data() + i * shape.InputSize();
+      layer.Forward(&params, shape, 1, image, one_out.data(), buffers);
+      layer.Backward(&params, shape, 1, image, one_out.data(), one_dy.data(), one_in_grad.data(), &single_grads,
+                     buffers);
+      for (int64_t j = 0; j < shape.OutputSize(); ++j) {
+        ASSERT_NEAR(out[i * shape.OutputSize() + j], one_out[j], 1e-5 * (1 + std::abs(one_out[j]))) << i << "," << j;
+      }
+      for (int64_t j = 0; j < shape.InputSize(); ++j) {
+        ASSERT_NEAR(in_grad[i * shape.InputSize() + j], one_in_grad[j], 1e-5 * (1 + std::abs(one_in_grad[j])))
+            << i << "," << j;
+      }
+    }
+    for (int64_t j = 0; j < grads.weights.size(); ++j) {
+      const float expected = single_grads.weights.data()[j];
+      ASSERT_NEAR(grads.weights.data()[j], expected, 1e-4 * (1 + std::abs(expected))) << j;
+    }
+    for (int64_t j = 0; j < grads.bias.size(); ++j) ASSERT_NEAR(grads.bias[j], single_grads.bias[j], 1e-4) << j;
   }
 }
 

@@ -78,17 +78,20 @@ void ForwardBatch1(benchmark::State& state, const std::string& name) {
 
 void BM_LeNetTrainStep(benchmark::State& state) { TrainStep(state, "lenet"); }
 void BM_AlexNetTrainStep(benchmark::State& state) { TrainStep(state, "alexnet"); }
+void BM_ConvNetsTrainStep(benchmark::State& state) { TrainStep(state, "convnets"); }
 void BM_LeNetForwardBatch1(benchmark::State& state) { ForwardBatch1(state, "lenet"); }
 void BM_AlexNetForwardBatch1(benchmark::State& state) { ForwardBatch1(state, "alexnet"); }
 
 BENCHMARK(BM_LeNetTrainStep)->ArgNames({"batch", "threads"})->Args({64, 1})->Args({64, 2})->UseRealTime();
 BENCHMARK(BM_AlexNetTrainStep)->ArgNames({"batch", "threads"})->Args({100, 1})->Args({100, 2})->UseRealTime();
+BENCHMARK(BM_ConvNetsTrainStep)->ArgNames({"batch", "threads"})->Args({100, 1})->Args({100, 2})->UseRealTime();
 BENCHMARK(BM_LeNetForwardBatch1)->ArgName("width%")->Arg(25)->Arg(50)->Arg(75)->Arg(100);
 BENCHMARK(BM_AlexNetForwardBatch1)->ArgName("width%")->Arg(25)->Arg(50)->Arg(75)->Arg(100);
 
-// Per-layer conv throughput at full width, one image per call (as the
-// network runs them), forward and backward (weights, bias and, except for a
-// first layer, input gradients).
+// Per-layer conv throughput at full width, one image per call (as batch-1
+// inference runs them; training batches go through in image groups),
+// forward and backward (weights, bias and, except for a first layer, input
+// gradients).
 struct ConvLayerCase {
   const char* net;
   const char* layer;
