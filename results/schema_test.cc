@@ -140,6 +140,22 @@ TEST(Schema, ReadOnlyDirectoryIsAClearError) {
   chmod(dir.c_str(), 0700);
 }
 
+// A finished shard in a directory nobody may write (a build output handed to
+// a sandboxed action) is still readable, without its "-shm" file. As root
+// (CI) the directory stays writable; the sandboxed runtime genrules under
+// //artifacts cover that case.
+TEST(Schema, FinishedDatabaseInAReadOnlyDirectoryIsReadable) {
+  if (geteuid() == 0) GTEST_SKIP() << "root may write into a read-only directory";
+  const std::string dir = FreshPath("finished_dir");
+  mkdir(dir.c_str(), 0700);
+  const std::string path = dir + "/shard.db";
+  Store::Open(path).WriteRun(testing::SampleRun("//a:shard"), testing::SampleMetrics(3), {});
+  chmod(dir.c_str(), 0500);
+  EXPECT_EQ(Store::OpenReadOnly(path).ListRuns().size(), 1u);
+  EXPECT_FALSE(std::ifstream(path + "-shm").good());
+  chmod(dir.c_str(), 0700);
+}
+
 TEST(Schema, OpenReadOnlyNeverCreatesAFile) {
   const std::string path = FreshPath("absent.db");
   EXPECT_TRUE(Contains(ErrorOf([&] { Store::OpenReadOnly(path); }), "no such file"));

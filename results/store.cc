@@ -1,8 +1,11 @@
 #include "results/store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <cmath>
 #include <string>
 #include <thread>
@@ -86,6 +89,38 @@ std::string SetWalMode(Database& db) {
   }
 }
 
+// A WAL database can only be read where SQLite may create its "-shm" file
+// beside it. Build outputs handed to a sandboxed action (an evaluation shard
+// read by the runtime tool) sit in a read-only directory. Such a file, with
+// no "-wal" beside it, was closed cleanly (the last connection checkpoints
+// and deletes the WAL) and nobody can be writing it (a writer would need to
+// create the "-wal"), so it is read as immutable: no locks, no "-shm".
+bool IsFinishedAndUnwritable(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved) == nullptr) return false;
+  const std::string real(resolved);
+  struct stat st {};
+  if (stat((real + "-wal").c_str(), &st) == 0) return false;
+  const std::string dir = real.substr(0, real.find_last_of('/') + 1);
+  return access(dir.empty() ? "." : dir.c_str(), W_OK) != 0;
+}
+
+// "file:" URI of `path` with immutable=1; '?', '#' and '%' are escaped.
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      static const char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[static_cast<unsigned char>(c) >> 4];
+      uri += kHex[static_cast<unsigned char>(c) & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 }  // namespace
 
 const char* ToString(RunStatus status) {
@@ -113,7 +148,9 @@ Store Store::OpenReadOnly(const std::string& path) {
   if (stat(path.c_str(), &st) != 0) {
     throw Error("results database " + path + ": no such file; check the path");
   }
-  Database db = Database::Open(path, SQLITE_OPEN_READONLY, kBusyTimeoutMs);
+  Database db = IsFinishedAndUnwritable(path)
+                    ? Database::Open(ImmutableUri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, kBusyTimeoutMs)
+                    : Database::Open(path, SQLITE_OPEN_READONLY, kBusyTimeoutMs);
   const SchemaState state = ReadSchemaState(db);
   if (state.empty || state.version != SchemaVersion()) {
     throw Error("results database " + path + ": has schema version " +
