@@ -1,6 +1,7 @@
 #include "models/engine/conv_layer.h"
 
 #include <algorithm>
+#include <numeric>
 
 #ifdef __AVX__
 #include <immintrin.h>
@@ -29,6 +30,20 @@ using MutableTile = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
 constexpr int kTargetColumns = 256;
 constexpr int kMaxGroup = 16;
 constexpr int64_t kColBlockFloats = 256 * 1024;
+
+// A forward group of ONE image whose column block exceeds kTileFloats (LeNet's
+// conv1: 25 x 576, ALEXnet's conv1: 75 x 1024) goes a tile of output rows at
+// a time, so that the columns and Eigen's packed copy of them stay in L1
+// instead of streaming through L2 (im2col stores missing L1 took a third of
+// LeNet's batch-1 time at 25% width). Tiles hold a multiple of
+// kTilePixelUnit pixels (Eigen's AVX row panel of 24 floats, doubled): every
+// pixel then goes through the same GEMM micro-kernel as in one untiled GEMM,
+// which accumulates each output over the same K in the same order, so the
+// result does not depend on the tiling (tested bit for bit). Only where the
+// weight block is no larger than a tile's columns: Eigen packs the weights
+// again for every tile.
+constexpr int64_t kTileFloats = 4096;
+constexpr int kTilePixelUnit = 48;
 
 // Output positions o in [*begin, *end) whose input position o * stride - pad + k
 // lies in [0, in_size). No division (it would cost more than the short rows):
@@ -65,6 +80,10 @@ void AddRowSums(const float* data, int rows, int cols, float* sums) {
 // the overlapping lanes are blended out.
 inline void CopyFloats(const float* src, int count, float* dst) {
 #ifdef __AVX__
+  if (count % 8 == 0) {
+    for (int i = 0; i < count; i += 8) _mm256_storeu_ps(dst + i, _mm256_loadu_ps(src + i));
+    return;
+  }
   if (count >= 8) {
     for (int i = 0;; i += 8) {
       i = std::min(i, count - 8);
@@ -83,6 +102,12 @@ inline void CopyFloats(const float* src, int count, float* dst) {
 
 inline void AddFloats(const float* src, int count, float* dst) {
 #ifdef __AVX2__
+  if (count % 8 == 0) {  // the common case (rows of 8, 16, 32): no overlap to blend out
+    for (int i = 0; i < count; i += 8) {
+      _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), _mm256_loadu_ps(src + i)));
+    }
+    return;
+  }
   if (count >= 8) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int i = 0, done = 0;; i += 8) {
@@ -174,14 +199,21 @@ struct PaddedGeometry {
   int64_t Floats(int channels) const { return int64_t{channels} * height * width; }
 };
 
+// Writes every float of the padded planes once: the border's zeros around
+// each copied row (no fill of the whole buffer first).
 void PadImage(const float* image, const ConvGeometry& g, float* padded) {
   const PaddedGeometry p(g);
-  std::fill(padded, padded + p.Floats(g.channels), 0.0f);
+  const int64_t edge_rows = int64_t{g.pad} * p.width;
   for (int c = 0; c < g.channels; ++c) {
+    float* plane = padded + int64_t{c} * p.height * p.width;
+    std::fill(plane, plane + edge_rows + g.pad, 0.0f);  // the top rows and the first row's left border
     for (int y = 0; y < g.height; ++y) {
-      CopyFloats(image + (int64_t{c} * g.height + y) * g.width, g.width,
-                 padded + (int64_t{c} * p.height + y + g.pad) * p.width + g.pad);
+      float* row = plane + (int64_t{y} + g.pad) * p.width + g.pad;
+      CopyFloats(image + (int64_t{c} * g.height + y) * g.width, g.width, row);
+      // This row's right border and the next row's left border (or the bottom rows).
+      std::fill(row + g.width, row + g.width + 2 * g.pad, 0.0f);
     }
+    std::fill(plane + (int64_t{g.height} + g.pad) * p.width + g.pad, plane + int64_t{p.height} * p.width, 0.0f);
   }
 }
 
@@ -196,20 +228,26 @@ void Unpad(const float* padded, const ConvGeometry& g, float* image) {
   }
 }
 
-// Im2ColChannels at stride 1 from a padded image (width p.width).
-void Im2ColPadded(const float* padded, const ConvGeometry& g, int c_begin, int c_end, int64_t ld, float* cols) {
+// Im2ColChannels at stride 1 from a padded image (width p.width), output
+// rows [oy_begin, oy_end) only (their pixels start at column 0 of cols).
+void Im2ColPaddedRows(const float* padded, const ConvGeometry& g, int c_begin, int c_end, int oy_begin, int oy_end,
+                      int64_t ld, float* cols) {
   const PaddedGeometry p(g);
-  const int k = g.kernel, oh = g.out_height, ow = g.out_width;
+  const int k = g.kernel, ow = g.out_width;
   float* row = cols;
   for (int c = c_begin; c < c_end; ++c) {
     for (int ky = 0; ky < k; ++ky) {
       for (int kx = 0; kx < k; ++kx, row += ld) {
-        const float* src = padded + (int64_t{c} * p.height + ky) * p.width + kx;
+        const float* src = padded + (int64_t{c} * p.height + ky + oy_begin) * p.width + kx;
         float* dst = row;
-        for (int oy = 0; oy < oh; ++oy, src += p.width, dst += ow) CopyFloats(src, ow, dst);
+        for (int oy = oy_begin; oy < oy_end; ++oy, src += p.width, dst += ow) CopyFloats(src, ow, dst);
       }
     }
   }
+}
+
+void Im2ColPadded(const float* padded, const ConvGeometry& g, int c_begin, int c_end, int64_t ld, float* cols) {
+  Im2ColPaddedRows(padded, g, c_begin, c_end, 0, g.out_height, ld, cols);
 }
 
 // The adjoint: padded_grad += each column row where Im2ColPadded took it.
@@ -291,6 +329,18 @@ int64_t ConvLayer::ScratchFloats(const LayerShape& shape) const {
   return layout.cols + layout.acc + 2 * layout.padded;
 }
 
+// Output rows per forward tile of one image (kTileFloats), 0 for no tiling.
+int ConvLayer::TileRows(const ConvGeometry& g, int outputs, int blocks) {
+  const int64_t block_rows = int64_t{(g.channels + blocks - 1) / blocks} * g.kernel * g.kernel;
+  if (block_rows * g.ColCols() <= kTileFloats) return 0;
+  const int unit = kTilePixelUnit / std::gcd(g.out_width, kTilePixelUnit);  // rows per multiple of the unit
+  const int rows = std::max<int>(unit, static_cast<int>(kTileFloats / (block_rows * g.out_width)) / unit * unit);
+  // Eigen packs the weight block again for every tile: worth it only where
+  // that block is well below a tile's columns.
+  if (int64_t{outputs} * 4 > int64_t{rows} * g.out_width || rows >= g.out_height) return 0;
+  return rows;
+}
+
 void ConvLayer::FillColumns(const float* image, const float* padded, const ConvGeometry& g, int c_begin, int c_end,
                             int64_t ld, float* cols) const {
   if (RowCopies()) {
@@ -322,6 +372,7 @@ void ConvLayer::Forward(const LayerParams* params, const LayerShape& shape, int 
   const int groups = (n + plan.group - 1) / plan.group;
   const int blocks = (g.channels + plan.channel_block - 1) / plan.channel_block;
   const int64_t padded_floats = PaddedGeometry(g).Floats(g.channels);
+  const int tile_rows = RowCopies() ? TileRows(g, outputs, blocks) : 0;
   for (int group = 0; group < groups; ++group) {
     const int first = static_cast<int>(int64_t{group} * n / groups);
     const int count = static_cast<int>(int64_t{group + 1} * n / groups) - first;
@@ -333,6 +384,23 @@ void ConvLayer::Forward(const LayerParams* params, const LayerShape& shape, int 
     for (int r = 0; r < outputs; ++r) result.row(r).setConstant(bias(r));
     if (UsesPaddedCopy()) {
       for (int b = 0; b < count; ++b) PadImage(in + (first + b) * shape.InputSize(), g, padded + b * padded_floats);
+    }
+    if (count == 1 && tile_rows > 0) {  // one image, a tile of output rows at a time (kTileFloats)
+      const float* source = UsesPaddedCopy() ? padded : in + first * shape.InputSize();
+      for (int oy_begin = 0; oy_begin < g.out_height; oy_begin += tile_rows) {
+        const int oy_end = std::min(oy_begin + tile_rows, g.out_height);
+        const int64_t tile_pixels = int64_t{oy_end - oy_begin} * g.out_width;
+        MutableTile tile(acc + int64_t{oy_begin} * g.out_width, outputs, tile_pixels, Eigen::OuterStride<>(pixels));
+        for (int block = 0; block < blocks; ++block) {
+          const int c_begin = static_cast<int>(int64_t{block} * g.channels / blocks);
+          const int c_end = static_cast<int>(int64_t{block + 1} * g.channels / blocks);
+          const int block_rows = (c_end - c_begin) * kk;
+          Im2ColPaddedRows(source, g, c_begin, c_end, oy_begin, oy_end, tile_pixels, cols);
+          tile.noalias() += weights.middleCols(c_begin * kk, block_rows) * ConstMap(cols, block_rows, tile_pixels);
+        }
+      }
+      if (fused_relu_) ReluInPlace(acc, shape.OutputSize());
+      continue;
     }
     for (int block = 0; block < blocks; ++block) {
       const int c_begin = static_cast<int>(int64_t{block} * g.channels / blocks);

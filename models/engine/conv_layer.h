@@ -45,6 +45,9 @@ class ConvLayer : public Layer {
     int channel_block = 1;
   };
   static Plan MakePlan(const ConvGeometry& g);
+  // Output rows per tile when a forward group of one image goes a tile of
+  // rows at a time (stride 1; kTileFloats in the .cc), 0 when it does not.
+  static int TileRows(const ConvGeometry& g, int outputs, int blocks);
 
  private:
   ConvGeometry Geometry(const LayerShape& shape) const;

@@ -224,6 +224,66 @@ TEST(ConvLayerTest, GroupedBatchMatchesOneImageAtATime) {
   }
 }
 
+// One image through a layer whose forward goes a tile of output rows at a
+// time gives the same bits as one untiled GEMM over Im2Col's columns (the
+// forward before tiles existed): tiles are whole multiples of Eigen's row
+// panel, so every output is accumulated the same way.
+TEST(ConvLayerTest, TiledForwardEqualsOneGemmBitForBit) {
+  struct TileCase {
+    int full_in, in, full_out, out, size, kernel, pad;
+  };
+  const TileCase cases[] = {
+      {1, 1, 20, 5, 28, 5, 0},    // LeNet's conv1 at 25% width: 576 pixels in tiles of 144
+      {1, 1, 20, 20, 28, 5, 0},   // and at full width
+      {3, 3, 32, 8, 32, 5, 2},    // ALEXnet's conv1 at 25%: padded, 1024 pixels, a shorter last tile
+  };
+  for (const TileCase& c : cases) {
+    ConvGeometry g;
+    g.channels = c.in;
+    g.height = g.width = c.size;
+    g.kernel = c.kernel;
+    g.pad = c.pad;
+    g.out_height = g.out_width = ConvOutputSize(c.size, c.kernel, 1, c.pad);
+    const ConvLayer::Plan plan = ConvLayer::MakePlan(g);
+    const int blocks = (g.channels + plan.channel_block - 1) / plan.channel_block;
+    ASSERT_EQ(blocks, 1);
+    const int tile_rows = ConvLayer::TileRows(g, c.out, blocks);
+    ASSERT_GT(tile_rows, 0) << "the case must take the tiled path";
+    ASSERT_LT(tile_rows, g.out_height);
+
+    LayerSpec spec;
+    spec.kind = LayerKind::kConv;
+    spec.name = "conv";
+    spec.outputs = c.full_out;
+    spec.kernel = c.kernel;
+    spec.pad = c.pad;
+    LayerShape shape;
+    shape.in_channels = c.in;
+    shape.in_height = shape.in_width = c.size;
+    shape.out_channels = c.out;
+    shape.out_height = shape.out_width = g.out_height;
+    Random random(9);
+    LayerParams params{RowMatrix(c.full_out, c.full_in * c.kernel * c.kernel), Eigen::VectorXf(c.full_out)};
+    random.Fill(&params);
+    const std::vector<float> in = random.Vector(shape.InputSize());
+    const ConvLayer layer(spec, /*fused_relu=*/true);
+    std::vector<float> scratch(layer.ScratchFloats(shape));
+    std::vector<float> out(shape.OutputSize());
+    layer.Forward(&params, shape, 1, in.data(), out.data(), {scratch.data(), nullptr});
+
+    std::vector<float> cols(int64_t{g.ColRows()} * g.ColCols());
+    Im2Col(in.data(), g, cols.data());
+    RowMatrix expected(c.out, g.ColCols());
+    for (int r = 0; r < c.out; ++r) expected.row(r).setConstant(params.bias(r));
+    expected.noalias() += params.weights.topLeftCorner(c.out, g.ColRows()) *
+                          Eigen::Map<const RowMatrix>(cols.data(), g.ColRows(), g.ColCols());
+    for (int64_t j = 0; j < expected.size(); ++j) {
+      const float want = expected.data()[j] > 0.0f ? expected.data()[j] : 0.0f;
+      ASSERT_EQ(out[j], want) << c.in << "->" << c.out << " at " << j;
+    }
+  }
+}
+
 TEST(Im2ColTest, Col2ImIsTheAdjoint) {
   // <Im2Col(x), y> == <x, Col2Im(y)> for a strided, padded geometry.
   ConvGeometry g;

@@ -7,8 +7,9 @@
 //   window size clipped to the PADDED input (so padding counts as zeros, but
 //   a window hanging past the padded border does not).
 // Channels are independent, so the active width only sets the channel count.
-// With AVX2, strides 1 and 2 go 8 outputs at a time (same results, same
-// first-maximum rule).
+// With AVX2, strides 1 and 2 go 8 outputs at a time (4 on rows of 4 to 7),
+// each group kept in registers over its whole window (same results, same
+// first-maximum rule, bit for bit).
 #pragma once
 
 #include "models/engine/layer.h"

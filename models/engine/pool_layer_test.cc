@@ -42,6 +42,14 @@ const PoolCase kCases[] = {
     {LayerKind::kAvgPool, 3, 6, 21, 2, 2, 1},   // 11 outputs, padding on both sides
     {LayerKind::kMaxPool, 1, 11, 29, 3, 3, 1},  // stride 3
     {LayerKind::kAvgPool, 1, 11, 29, 3, 3, 1},
+    // Rows of 4 to 7 outputs (the 4-wide max path), its overlapping last
+    // group and windows clipped by padding on both sides.
+    {LayerKind::kMaxPool, 13, 8, 8, 2, 2, 0},   // LeNet's pool2: 4 outputs
+    {LayerKind::kMaxPool, 2, 7, 13, 3, 2, 1},   // 7 outputs, stride 2, padded
+    {LayerKind::kMaxPool, 2, 5, 6, 3, 1, 1},    // 6 outputs, stride 1, padded
+    {LayerKind::kAvgPool, 2, 7, 13, 3, 2, 1},
+    {LayerKind::kAvgPool, 3, 8, 8, 3, 2, 0},    // ALEXnet's pool3: 4 outputs, the last window clipped
+    {LayerKind::kMaxPool, 3, 8, 8, 3, 2, 0},
 };
 
 LayerSpec PoolSpec(const PoolCase& c) {

@@ -1,5 +1,8 @@
 #include "models/engine/relu_layer.h"
 
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -66,6 +69,29 @@ TEST(ReluTest, FusedHelpersMatchTheLayer) {
   std::vector<float> grad = {1, 2, 3, 4, 5};
   ReluBackwardInPlace(data.data(), grad.data(), 5);
   EXPECT_EQ(grad, (std::vector<float>{0, 0, 3, 0, 5}));
+}
+
+// The 8-wide path and the scalar tail agree bit for bit on the special
+// values: -0 and NaN give +0, as `in > 0 ? in : 0` does.
+TEST(ReluTest, VectorAndTailGiveTheSameBits) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> pattern = {-0.0f, nan, -inf, inf, 1e-45f, -1e-45f, 2.5f, -3.0f, 0.0f};
+  std::vector<float> in;
+  for (int copy = 0; copy < 3; ++copy) in.insert(in.end(), pattern.begin(), pattern.end());  // 27: 3 x 8 + 3
+  std::vector<float> expected(in.size());
+  for (size_t i = 0; i < in.size(); ++i) expected[i] = in[i] > 0.0f ? in[i] : 0.0f;
+  std::vector<float> out = in;
+  ReluInPlace(out.data(), static_cast<int64_t>(out.size()));
+  ASSERT_EQ(0, std::memcmp(out.data(), expected.data(), out.size() * sizeof(float)));
+  EXPECT_FALSE(std::signbit(out[0]));  // -0 became +0
+
+  std::vector<float> grad(in.size(), -0.0f);
+  for (size_t i = 0; i < grad.size(); i += 2) grad[i] = static_cast<float>(i) + 1.0f;
+  std::vector<float> expected_grad(in.size());
+  for (size_t i = 0; i < in.size(); ++i) expected_grad[i] = out[i] > 0.0f ? grad[i] : 0.0f;
+  ReluBackwardInPlace(out.data(), grad.data(), static_cast<int64_t>(grad.size()));
+  EXPECT_EQ(0, std::memcmp(grad.data(), expected_grad.data(), grad.size() * sizeof(float)));
 }
 
 }  // namespace
