@@ -23,18 +23,16 @@
 #include <string>
 #include <vector>
 
+#include "models/runtime/feedback_controller.h"
+
 namespace rcdnn::precision {
 
-struct BudgetStep {
-  int64_t from_image = 0;
-  double energy_uj = 0;
-  double delay_us = 0;
-};
+// The budget schedule of Figure 11 (artifacts/budgets/*.budget), read by the
+// runtime schemes' parser; energy in uJ and delay in us per image.
+using models::runtime::BudgetStep;
 
-// Throws rcdnn::Error "<source>:<line>: ..." for a malformed line, a value
-// <= 0 or NaN, from_image not increasing or not starting at 0, and
-// "<source> ..." for an empty schedule.
-std::vector<BudgetStep> ParseBudgetSchedule(const std::string& text, const std::string& source_name);
+// The schedule of `path` for a stream of any length (its length is chosen
+// afterwards, DefaultStreamLength). Errors as models::runtime::ParseBudgetSchedule.
 std::vector<BudgetStep> ReadBudgetSchedule(const std::string& path);
 
 // The default stream length: the last step's from_image plus the mean length
