@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <fstream>
 #include <gnuplot-iostream.h>
 #include <sstream>
@@ -34,12 +36,108 @@ std::string Range(const std::optional<double>& low, const std::optional<double>&
   return "[" + (low ? Num(*low) : std::string("*")) + ":" + (high ? Num(*high) : std::string("*")) + "]";
 }
 
+bool Finite(std::initializer_list<double> values) {
+  for (double v : values) {
+    if (!std::isfinite(v)) return false;
+  }
+  return true;
+}
+
+void ValidateDiagram(const std::string& id, const Panel& panel) {
+  const std::string where = "figure " + id + ": diagram panel '" + panel.title + "'";
+  if (!panel.series.empty()) throw Error(where + " also has series (draw them in a panel of their own)");
+  if (!panel.x_min || !panel.x_max || !panel.y_min || !panel.y_max || !Finite({*panel.x_min, *panel.x_max, *panel.y_min, *panel.y_max}) ||
+      *panel.x_min >= *panel.x_max || *panel.y_min >= *panel.y_max) {
+    throw Error(where + " needs finite x_min < x_max and y_min < y_max: its elements are placed in those coordinates");
+  }
+  for (const DiagramBox& box : panel.diagram.boxes) {
+    const std::string name = where + ", box '" + box.title + "'";
+    if (!Finite({box.x0, box.y0, box.x1, box.y1}) || box.x0 >= box.x1 || box.y0 >= box.y1) {
+      throw Error(name + " needs finite corners with x0 < x1 and y0 < y1");
+    }
+    const bool hex = box.fill.size() == 7 && box.fill[0] == '#' &&
+                     box.fill.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+    if (!hex) throw Error(name + ": fill '" + box.fill + "' is not a colour \"#rrggbb\"");
+  }
+  for (const DiagramArrow& arrow : panel.diagram.arrows) {
+    if (!Finite({arrow.x0, arrow.y0, arrow.x1, arrow.y1, arrow.label_dx, arrow.label_dy}) ||
+        (arrow.x0 == arrow.x1 && arrow.y0 == arrow.y1)) {
+      throw Error(where + ": an arrow needs finite coordinates and two distinct ends");
+    }
+  }
+  for (const DiagramText& text : panel.diagram.texts) {
+    if (!Finite({text.x, text.y})) throw Error(where + ": a text needs a finite position");
+  }
+}
+
+const char* AlignWord(DiagramText::Align align) {
+  switch (align) {
+    case DiagramText::Align::kLeft:
+      return "left";
+    case DiagramText::Align::kRight:
+      return "right";
+    case DiagramText::Align::kCenter:
+      break;
+  }
+  return "center";
+}
+
+// Lines centred vertically on (x, y), shifted `shift` character heights up;
+// one label per line so that spacing follows the font.
+std::string LabelLines(const std::vector<std::string>& lines, double x, double y, DiagramText::Align align, double shift,
+                       const std::string& font) {
+  std::string s;
+  const double n = static_cast<double>(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const double offset = (n - 1) / 2 - static_cast<double>(i) + shift;
+    s += "set label " + Quote(lines[i]) + " at " + Num(x) + "," + Num(y) + " " + AlignWord(align) + " offset 0," +
+         Num(offset) + (font.empty() ? "" : " font " + Quote(font)) + " front\n";
+  }
+  return s;
+}
+
+// A diagram panel: boxes (objects behind), their text, arrows and free text
+// (in front), on an empty plot with axes off; then the settings it changed
+// are restored for any panel after it.
+std::string DiagramScript(const Panel& panel, const std::string& terminal) {
+  // svg cannot take a bold face through the font name: a larger size instead.
+  const std::string title_font = terminal == "svg" ? ",13" : "DejaVu Sans:Bold";
+  std::string s = "set title " + Quote(panel.title) + "\n";
+  s += "unset xlabel\nunset ylabel\n";
+  s += "set xrange " + Range(panel.x_min, panel.x_max) + "\n";
+  s += "set yrange " + Range(panel.y_min, panel.y_max) + "\n";
+  s += "unset grid\nunset key\nunset border\nunset xtics\nunset ytics\n";
+  for (const DiagramBox& box : panel.diagram.boxes) {
+    s += "set object rectangle from " + Num(box.x0) + "," + Num(box.y0) + " to " + Num(box.x1) + "," + Num(box.y1) +
+         " back fillcolor rgb " + Quote(box.fill) + " fillstyle solid 1.0 border linecolor rgb \"black\" linewidth " +
+         (box.emphasis ? "3" : "1.2") + "\n";
+    const double cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+    if (!box.title.empty()) s += LabelLines({box.title}, cx, box.y1, DiagramText::Align::kCenter, -1, title_font);
+    s += LabelLines(box.lines, cx, cy, DiagramText::Align::kCenter, box.title.empty() ? 0 : -0.5, "");
+  }
+  for (const DiagramArrow& arrow : panel.diagram.arrows) {
+    s += "set arrow from " + Num(arrow.x0) + "," + Num(arrow.y0) + " to " + Num(arrow.x1) + "," + Num(arrow.y1) +
+         (arrow.head ? " head filled size character 1.2,20" : " nohead") + " linewidth 1.5 dashtype " +
+         (arrow.dashed ? "2" : "1") + " linecolor rgb \"black\" front\n";
+    s += LabelLines(arrow.label, (arrow.x0 + arrow.x1) / 2 + arrow.label_dx, (arrow.y0 + arrow.y1) / 2 + arrow.label_dy,
+                    arrow.label_align, 0, "");
+  }
+  for (const DiagramText& text : panel.diagram.texts) s += LabelLines(text.lines, text.x, text.y, text.align, 0, "");
+  s += "plot NaN notitle\n";
+  s += "unset object\nunset label\nunset arrow\nset border\nset xtics\nset ytics\n";
+  return s;
+}
+
 void Validate(const Figure& figure) {
   if (figure.id.empty()) throw Error("figure '" + figure.title + "' has no id");
   if (figure.panels.empty()) throw Error("figure " + figure.id + " has no panel");
   if (figure.columns < 1) throw Error("figure " + figure.id + ": columns must be >= 1");
   for (const Panel& panel : figure.panels) {
-    if (panel.series.empty()) throw Error("figure " + figure.id + ": panel '" + panel.title + "' has no series");
+    if (!panel.diagram.empty()) {
+      ValidateDiagram(figure.id, panel);
+      continue;
+    }
+    if (panel.series.empty()) throw Error("figure " + figure.id + ": panel '" + panel.title + "' has no series (nor a diagram)");
     for (const Series& s : panel.series) {
       if (s.x.size() != s.y.size() || (!s.labels.empty() && s.labels.size() != s.x.size()) || s.x.empty()) {
         throw Error("figure " + figure.id + ": series '" + s.title + "' has " + std::to_string(s.x.size()) +
@@ -135,6 +233,10 @@ std::string GnuplotScript(const Figure& figure, const std::string& terminal, con
        (figure.title.empty() ? "" : " title " + Quote(figure.title)) + "\n";
   for (size_t p = 0; p < figure.panels.size(); ++p) {
     const Panel& panel = figure.panels[p];
+    if (!panel.diagram.empty()) {
+      s += DiagramScript(panel, terminal);
+      continue;
+    }
     s += "set title " + Quote(panel.title) + "\n";
     s += "set xlabel " + Quote(panel.x_label) + " offset 0,0.4\n";
     s += "set ylabel " + Quote(panel.y_label) + "\n";

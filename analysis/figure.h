@@ -19,10 +19,48 @@ struct Series {
   Style style = Style::kLinesPoints;
 };
 
+// A block diagram's elements, in the panel's own coordinates (x_min..x_max,
+// y_min..y_max, all four set). Text is one label per line, so that line
+// spacing follows the font (gnuplot's character units), not the coordinates.
+struct DiagramBox {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // lower-left and upper-right corners
+  std::string title;                      // bold where the terminal can, one line below the top edge
+  std::vector<std::string> lines;         // centred in the box (below the title where there is one)
+  std::string fill = "#ffffff";           // "#rrggbb"
+  bool emphasis = false;                  // a thick border: the block the figure highlights
+};
+
+struct DiagramText {
+  enum class Align { kLeft, kCenter, kRight };
+  double x = 0, y = 0;  // the anchor; several lines are centred on it vertically
+  std::vector<std::string> lines;
+  Align align = Align::kCenter;
+};
+
+struct DiagramArrow {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // from, to (the head is at `to`)
+  bool head = true;                       // false: one segment of a routed connection
+  bool dashed = false;                    // control rather than data
+  // Drawn at the segment's midpoint moved by (label_dx, label_dy) panel units.
+  std::vector<std::string> label;
+  double label_dx = 0, label_dy = 0;
+  DiagramText::Align label_align = DiagramText::Align::kCenter;
+};
+
+struct Diagram {
+  std::vector<DiagramBox> boxes;  // drawn first, later ones on top
+  std::vector<DiagramArrow> arrows;
+  std::vector<DiagramText> texts;
+  bool empty() const { return boxes.empty() && arrows.empty() && texts.empty(); }
+};
+
+// A panel draws either series on axes or, when `diagram` is not empty, a
+// diagram with axes, grid and key off (and no series).
 struct Panel {
   std::string title, x_label, y_label;
   std::vector<Series> series;
   std::optional<double> x_min, x_max, y_min, y_max;
+  Diagram diagram{};  // the initializer keeps aggregate initialisations that omit it warning-free
 };
 
 struct Figure {
@@ -42,8 +80,10 @@ std::string PngTerminal();
 // Draws <dir>/<id>.png and <dir>/<id>.svg (each written under a temporary
 // name and renamed, so a failed draw leaves no half file); returns both
 // paths. Throws rcdnn::Error with gnuplot's message when gnuplot fails, and
-// when the figure has no panel, a panel no series, or a series mismatched
-// x/y/label lengths.
+// when the figure has no panel, a panel neither series nor diagram (or
+// both), a series mismatched x/y/label lengths, or a diagram panel unset
+// ranges, an empty or inverted box, a non-finite coordinate or a fill that
+// is not "#rrggbb".
 std::vector<std::string> DrawFigure(const Figure& figure, const std::string& dir);
 
 // The gnuplot script DrawFigure sends for one terminal (for tests and

@@ -217,3 +217,113 @@ def runtime_analysis(name, network, evaluation, models, cost = None, budget = No
         message = "Runtime schemes for %s" % network,
         tags = ["manual"],
     )
+
+# The accelerator configuration every operating point is priced on (the
+# precision search prices its own per-layer precisions from the same tile).
+TECH = "//accel_sim:tech/fixed32_16.tech"
+
+def _related_run(name, network, dataset, tool, flags, srcs, profile, extra_outs = [], message = "", uses_solver = True):
+    """One run of a related system's tool, writing the shard `<name>.db`.
+    uses_solver: the tool trains (and takes --solver), else only evaluates."""
+    context = _common_flags(network, dataset)
+    if not uses_solver:
+        context = context.replace("--solver $(location %s) " % NETWORKS[network].solver, "")
+    native.genrule(
+        name = name,
+        srcs = _common_srcs(network, dataset) + [TECH] + srcs,
+        outs = [name + ".db"] + extra_outs,
+        tools = [tool],
+        cmd = "$(location %s) %s --seed 1 --profile %s --tech $(location %s) %s --db $(location %s.db) 2> >(tail -c 4000 >&2)" % (
+            tool,
+            context,
+            _profile(profile),
+            TECH,
+            flags,
+            name,
+        ),
+        message = message,
+        tags = ["manual"],
+    )
+
+def related_experiments(network, dataset, profile = None, prefix = "", budget = None):
+    """The related systems of issue 8 on the models of network_experiments
+    (same prefix and profile): each writes the pareto_* operating points that
+    //artifacts:pareto draws beside the paper's incremental model. `budget`:
+    the energy budget schedule the precision search switches its points under."""
+    net = prefix + network
+    golden_full = ":%s_golden_100" % net
+    subnets = "//models/subnets:subnets"
+    _related_run(
+        name = net + "_pareto_incremental",
+        network = network,
+        dataset = dataset,
+        tool = subnets,
+        srcs = [":%s_incremental_golden_init" % net],
+        flags = "--method measure --method-name incremental --model $(location :%s_incremental_golden_init)" % net,
+        profile = profile,
+        message = "Measuring the incremental model's operating points (%s)" % network,
+    )
+    _related_run(
+        name = net + "_slimmable",
+        network = network,
+        dataset = dataset,
+        tool = subnets,
+        srcs = [],
+        flags = "--method slimmable --out $(location %s_slimmable.model)" % net,
+        extra_outs = [net + "_slimmable.model"],
+        profile = profile,
+        message = "Slimmable joint training (%s)" % network,
+    )
+    _related_run(
+        name = net + "_yang_fan_singlepath",
+        network = network,
+        dataset = dataset,
+        tool = subnets,
+        srcs = [],
+        flags = "--method singlepath --out $(location %s_yang_fan_singlepath.model)" % net,
+        extra_outs = [net + "_yang_fan_singlepath.model"],
+        profile = profile,
+        message = "Yang & Fan single-path training (%s)" % network,
+    )
+    _related_run(
+        name = net + "_yang_fan_multipath",
+        network = network,
+        dataset = dataset,
+        tool = subnets,
+        srcs = [golden_full],
+        # One model file per sub-net: scratch space, only the shard is kept.
+        flags = "--method multipath --background $(location %s) --out $$(mktemp -d)" % golden_full,
+        profile = profile,
+        message = "Yang & Fan multi-path training (%s)" % network,
+    )
+    _related_run(
+        name = net + "_dyvedeep",
+        network = network,
+        dataset = dataset,
+        tool = "//models/dyvedeep:dyvedeep",
+        srcs = [golden_full],
+        flags = "--model $(location %s)" % golden_full,
+        profile = profile,
+        message = "DyVEDeep effort-knob sweep (%s)" % network,
+    )
+    precision_srcs = [golden_full]
+    precision_flags = "--model $(location %s)" % golden_full
+    if budget:
+        precision_srcs.append(budget)
+        precision_flags += " --budget $(location %s)" % budget
+    _related_run(
+        name = net + "_precision",
+        network = network,
+        dataset = dataset,
+        tool = "//models/precision:precision_search",
+        srcs = precision_srcs,
+        flags = precision_flags,
+        profile = profile,
+        message = "Peluso & Calimera per-layer precision search (%s)" % network,
+        uses_solver = False,
+    )
+    native.filegroup(
+        name = net + "_pareto_shards",
+        tags = ["manual"],
+        srcs = [":%s_%s" % (net, kind) for kind in ["pareto_incremental", "slimmable", "yang_fan_singlepath", "yang_fan_multipath", "dyvedeep", "precision"]],
+    )

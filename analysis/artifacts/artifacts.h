@@ -24,9 +24,12 @@ ArtifactOutput Table8(const ArtifactContext& context);
 ArtifactOutput Table9(const ArtifactContext& context);
 ArtifactOutput Fig6(const ArtifactContext& context);
 ArtifactOutput Fig7(const ArtifactContext& context);
+ArtifactOutput Fig8(const ArtifactContext& context);
 ArtifactOutput Fig9(const ArtifactContext& context);
 ArtifactOutput Fig10(const ArtifactContext& context);
 ArtifactOutput Fig11(const ArtifactContext& context);
+// Not in the paper: the related systems beside incremental training.
+ArtifactOutput Pareto(const ArtifactContext& context);
 
 // Table 6's numbers for one network (also used by the claims): the extra
 // storage of our scheme (the classifier heads before the last) and of

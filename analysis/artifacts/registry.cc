@@ -17,9 +17,12 @@ const std::vector<ArtifactEntry>& AllArtifacts() {
       {"table9", "Table 9: energy savings and accuracy drop of the dynamic configuration",  Table9},
       {"fig6",   "Figure 6: golden models' validation accuracy vs relative runtime",        Fig6},
       {"fig7",   "Figure 7: top-2 score margin histograms, correct and wrong inferences",   Fig7},
+      {"fig8",   "Figure 8: the accelerator tile as simulated (block diagram)",             Fig8},
       {"fig9",   "Figure 9: training schemes compared (validation accuracy)",               Fig9},
       {"fig10",  "Figure 10: test accuracy, incremental (golden init) vs golden",           Fig10},
       {"fig11",  "Figure 11: feedback controller under an energy budget",                   Fig11},
+      // Beyond the paper: the related systems on the same harness (issue 8).
+      {"pareto", "Related systems: accuracy against energy and latency, every method",      Pareto},
   };
   return entries;
 }
