@@ -1,50 +1,19 @@
-// Helpers of this folder's tests: seeded uniform fills (our own conversion
-// from mt19937_64 bits, so the same values with every standard library) and a
+// Helpers of this folder's tests: the engine tests' seeded uniform fills and a
 // plain double-precision convolution to check the knobbed kernels against.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
-#include <random>
 #include <vector>
 
 #include "models/engine/conv_layer.h"
 #include "models/engine/params.h"
+#include "models/engine/test_util.h"
 
 namespace rcdnn::models::dyvedeep::testing {
 
-class Random {
- public:
-  explicit Random(uint64_t seed) : rng_(seed) {}
-  float Uniform(float lo, float hi) {
-    return lo + (hi - lo) * static_cast<float>(rng_() >> 40) * (1.0f / 16777216.0f);
-  }
-  std::vector<float> Vector(int64_t count, float lo = -1.0f, float hi = 1.0f) {
-    std::vector<float> v(count);
-    for (float& x : v) x = Uniform(lo, hi);
-    return v;
-  }
-  void Fill(float* data, int64_t count, float lo, float hi) {
-    for (int64_t i = 0; i < count; ++i) data[i] = Uniform(lo, hi);
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
-
-// Every conv/fc weight uniform in +-sqrt(3 / fan_in), biases in [-0.1, 0.1).
-inline NetParams RandomParams(const NetSpec& spec, int heads, uint64_t seed) {
-  NetParams params = ZerosLike(spec, heads);
-  Random random(seed);
-  auto fill = [&](LayerParams* layer) {
-    const float scale = std::sqrt(3.0f / static_cast<float>(layer->weights.cols()));
-    random.Fill(layer->weights.data(), layer->weights.size(), -scale, scale);
-    random.Fill(layer->bias.data(), layer->bias.size(), -0.1f, 0.1f);
-  };
-  for (LayerParams& layer : params.sliced) fill(&layer);
-  for (LayerParams& layer : params.heads) fill(&layer);
-  return params;
-}
+// The engine tests' seeded fills: the same values in both folders.
+using models::testing::Random;
+using models::testing::RandomParams;
 
 // out[o][oy][ox] = bias[o] + sum w[o][c][ky][kx] * in[c][...] (0 in the
 // padding), optionally through ReLU; in double.

@@ -130,4 +130,23 @@ void SetZero(NetParams* params) {
   }
 }
 
+ParamShape ActiveWeightBlock(const std::vector<LayerShape>& shapes, int layer) {
+  const LayerShape& shape = shapes.at(layer);
+  return {shape.out_channels, static_cast<int>(shape.weight_count / shape.out_channels)};
+}
+
+void CopyActiveBlocks(const NetSpec& spec, const Widths& widths, const NetParams& from, int from_head, NetParams* to,
+                      int to_head) {
+  const std::vector<LayerShape> shapes = InferShapes(spec, widths);
+  const std::vector<int> sliced = spec.SlicedLayerIndices();
+  for (size_t j = 0; j < sliced.size(); ++j) {
+    const auto [rows, cols] = ActiveWeightBlock(shapes, sliced[j]);
+    to->sliced[j].weights.topLeftCorner(rows, cols) = from.sliced[j].weights.topLeftCorner(rows, cols);
+    to->sliced[j].bias.head(rows) = from.sliced[j].bias.head(rows);
+  }
+  const auto [rows, cols] = ActiveWeightBlock(shapes, spec.ClassifierIndex());
+  to->heads.at(to_head).weights.topLeftCorner(rows, cols) = from.heads.at(from_head).weights.topLeftCorner(rows, cols);
+  to->heads[to_head].bias.head(rows) = from.heads[from_head].bias.head(rows);
+}
+
 }  // namespace rcdnn::models

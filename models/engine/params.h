@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include "models/spec/net_spec.h"
+#include "models/spec/shapes.h"
 
 namespace rcdnn::models {
 
@@ -40,6 +41,15 @@ struct ParamShape {
 };
 std::vector<ParamShape> SlicedParamShapes(const NetSpec& spec);
 ParamShape HeadParamShape(const NetSpec& spec);
+
+// The active (top-left) block of spec layer `layer`'s weights at these
+// shapes: its output channels x its active fan-in.
+ParamShape ActiveWeightBlock(const std::vector<LayerShape>& shapes, int layer);
+
+// Copies the active block of `from` at `widths` (every sliced layer, and head
+// `from_head`'s columns) into `to` (head `to_head`). Both shaped for `spec`.
+void CopyActiveBlocks(const NetSpec& spec, const Widths& widths, const NetParams& from, int from_head, NetParams* to,
+                      int to_head);
 
 // All-zero parameters shaped for `spec` with `num_heads` (>= 1) classifiers.
 NetParams ZerosLike(const NetSpec& spec, int num_heads);

@@ -99,7 +99,9 @@ TEST(RunPrecisionSearch, FrontIsNonDominatedReproducibleAndPricedByTheTile) {
       EXPECT_FALSE(Dominates({a.front[j].energy_uj, a.front[j].val_accuracy},
                              {a.front[i].energy_uj, a.front[i].val_accuracy}));
     }
-    if (i > 0) EXPECT_GT(a.front[i].energy_uj, a.front[i - 1].energy_uj);
+    if (i > 0) {
+      EXPECT_GT(a.front[i].energy_uj, a.front[i - 1].energy_uj);
+    }
   }
   // Uniform points: 8, 10, 12, 16, 32 bits from the ranges, then <16,10>, <32,16>.
   ASSERT_EQ(a.uniform.size(), 7u);

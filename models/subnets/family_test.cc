@@ -62,7 +62,9 @@ TEST(SubnetFamily, HoldsValidDistinctWidthsTheUniformOnesAndIsSortedByMacs) {
     }
     int non_uniform = 0;
     for (size_t i = 0; i < family.size(); ++i) {
-      if (i > 0) EXPECT_LE(SubnetMacs(spec, family[i - 1]), SubnetMacs(spec, family[i]));
+      if (i > 0) {
+        EXPECT_LE(SubnetMacs(spec, family[i - 1]), SubnetMacs(spec, family[i]));
+      }
       non_uniform += IsUniform(spec, family[i], options.levels) ? 0 : 1;
       // Every member's layers sit on the grid.
       const Widths full = FullWidths(spec);

@@ -6,39 +6,15 @@
 #include "common/error.h"
 
 namespace rcdnn::models::subnets {
-namespace {
-
-// Rows x cols of the weight block of spec layer `layer` at these shapes.
-std::pair<int, int> WeightBlock(const std::vector<LayerShape>& shapes, int layer) {
-  const LayerShape& s = shapes[layer];
-  return {s.out_channels, static_cast<int>(s.weight_count / s.out_channels)};
-}
-
-}  // namespace
-
-void CopyActiveBlocks(const NetSpec& spec, const Widths& widths, const NetParams& from, int from_head, NetParams* to,
-                      int to_head) {
-  const auto shapes = InferShapes(spec, widths);
-  const std::vector<int> sliced = spec.SlicedLayerIndices();
-  for (size_t j = 0; j < sliced.size(); ++j) {
-    const auto [rows, cols] = WeightBlock(shapes, sliced[j]);
-    to->sliced[j].weights.topLeftCorner(rows, cols) = from.sliced[j].weights.topLeftCorner(rows, cols);
-    to->sliced[j].bias.head(rows) = from.sliced[j].bias.head(rows);
-  }
-  const auto [rows, cols] = WeightBlock(shapes, spec.ClassifierIndex());
-  to->heads.at(to_head).weights.topLeftCorner(rows, cols) = from.heads.at(from_head).weights.topLeftCorner(rows, cols);
-  to->heads[to_head].bias.head(rows) = from.heads[from_head].bias.head(rows);
-}
-
 void AddActiveBlocks(const NetSpec& spec, const Widths& widths, int head, const NetParams& from, NetParams* to) {
   const auto shapes = InferShapes(spec, widths);
   const std::vector<int> sliced = spec.SlicedLayerIndices();
   for (size_t j = 0; j < sliced.size(); ++j) {
-    const auto [rows, cols] = WeightBlock(shapes, sliced[j]);
+    const auto [rows, cols] = ActiveWeightBlock(shapes, sliced[j]);
     to->sliced[j].weights.topLeftCorner(rows, cols) += from.sliced[j].weights.topLeftCorner(rows, cols);
     to->sliced[j].bias.head(rows) += from.sliced[j].bias.head(rows);
   }
-  const auto [rows, cols] = WeightBlock(shapes, spec.ClassifierIndex());
+  const auto [rows, cols] = ActiveWeightBlock(shapes, spec.ClassifierIndex());
   to->heads.at(head).weights.topLeftCorner(rows, cols) += from.heads.at(head).weights.topLeftCorner(rows, cols);
   to->heads[head].bias.head(rows) += from.heads[head].bias.head(rows);
 }

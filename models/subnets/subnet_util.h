@@ -1,5 +1,5 @@
-// What the three sub-net trainers share: copying and summing the active
-// blocks of a sub-network, the union of a list of widths, batches in
+// What the three sub-net trainers share: summing the active blocks of a
+// sub-network (copying them is models/engine/params.h's CopyActiveBlocks), the union of a list of widths, batches in
 // BatchOrder's order, the report of a shared-weight training round, and how a
 // shared-weight model file names its sub-nets.
 #pragma once
@@ -16,11 +16,6 @@
 #include "models/train/model_file.h"
 
 namespace rcdnn::models::subnets {
-
-// Copies the active block of `from` at `widths` (every sliced layer, and head
-// `from_head`'s columns) into `to` (head `to_head`). Both shaped for `spec`.
-void CopyActiveBlocks(const NetSpec& spec, const Widths& widths, const NetParams& from, int from_head, NetParams* to,
-                      int to_head);
 
 // to += from over the active block of `widths` (sliced layers and head `head`).
 // Network::ForwardBackward ASSIGNS the active blocks of its grads, so summing

@@ -6,28 +6,6 @@
 namespace rcdnn::models {
 namespace {
 
-// Block (rows, cols) of sliced layer j's weights at `widths`.
-std::pair<int, int> WeightBlock(const std::vector<LayerShape>& shapes, int layer) {
-  const LayerShape& s = shapes[layer];
-  return {s.out_channels, static_cast<int>(s.weight_count / s.out_channels)};
-}
-
-// Copies the active block of `from` at `widths` into `to` (sliced layers and
-// head `from_head` -> `to_head`).
-void CopyActive(const NetSpec& spec, const Widths& widths, const NetParams& from, int from_head, NetParams* to,
-                int to_head) {
-  const auto shapes = InferShapes(spec, widths);
-  const std::vector<int> sliced = spec.SlicedLayerIndices();
-  for (size_t j = 0; j < sliced.size(); ++j) {
-    const auto [rows, cols] = WeightBlock(shapes, sliced[j]);
-    to->sliced[j].weights.topLeftCorner(rows, cols) = from.sliced[j].weights.topLeftCorner(rows, cols);
-    to->sliced[j].bias.head(rows) = from.sliced[j].bias.head(rows);
-  }
-  const auto [rows, cols] = WeightBlock(shapes, spec.ClassifierIndex());
-  to->heads[to_head].weights.topLeftCorner(rows, cols) = from.heads[from_head].weights.topLeftCorner(rows, cols);
-  to->heads[to_head].bias.head(rows) = from.heads[from_head].bias.head(rows);
-}
-
 void Record(const PhaseResult& phase, TrainReport* report) {
   if (report == nullptr) return;
   report->phase_iterations.push_back(phase.iterations);
@@ -124,12 +102,12 @@ Model TrainIncremental(const Network& net, const SolverConfig& config, const dat
       // Start from the golden model of this width, then put back the fixed
       // weights of the previous increments.
       NetParams fixed = model.params;
-      CopyActive(spec, schedule[i], golden_init[i].params, golden_init[i].NumIncrements() - 1, &model.params, head);
+      CopyActiveBlocks(spec, schedule[i], golden_init[i].params, golden_init[i].NumIncrements() - 1, &model.params, head);
       if (i > 0) {
         const auto shapes = InferShapes(spec, frozen);
         const std::vector<int> sliced = spec.SlicedLayerIndices();
         for (size_t j = 0; j < sliced.size(); ++j) {
-          const auto [rows, cols] = WeightBlock(shapes, sliced[j]);
+          const auto [rows, cols] = ActiveWeightBlock(shapes, sliced[j]);
           model.params.sliced[j].weights.topLeftCorner(rows, cols) = fixed.sliced[j].weights.topLeftCorner(rows, cols);
           model.params.sliced[j].bias.head(rows) = fixed.sliced[j].bias.head(rows);
         }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <stdexcept>
 
 #include "common/error.h"
 #include "models/train/batch_order.h"
@@ -25,7 +26,8 @@ SolverConfig TinySolver(int64_t iterations) {
 
 std::string FreshDir(const std::string& name) {
   const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
-  std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());
+  const std::string command = "rm -rf '" + dir + "' && mkdir -p '" + dir + "'";
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("cannot create " + dir);
   return dir;
 }
 
