@@ -233,14 +233,9 @@ def _related_run(name, network, dataset, tool, flags, srcs, profile, extra_outs 
         srcs = _common_srcs(network, dataset) + [TECH] + srcs,
         outs = [name + ".db"] + extra_outs,
         tools = [tool],
-        cmd = "$(location %s) %s --seed 1 --profile %s --tech $(location %s) %s --db $(location %s.db) 2> >(tail -c 4000 >&2)" % (
-            tool,
-            context,
-            _profile(profile),
-            TECH,
-            flags,
-            name,
-        ),
+        # _profile() may be a select(): concatenated, never %-formatted.
+        cmd = "$(location %s) %s --seed 1 --profile " % (tool, context) + _profile(profile) +
+              " --tech $(location %s) %s --db $(location %s.db) 2> >(tail -c 4000 >&2)" % (TECH, flags, name),
         message = message,
         tags = ["manual"],
     )
