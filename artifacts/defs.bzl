@@ -30,10 +30,10 @@ PROFILE = select({
 # bit-identical only for a fixed thread count.
 ACTION_THREADS = "2"
 
-def _common_flags(network, dataset):
+def _common_flags(network, dataset, uses_solver = True):
     return " ".join([
         "--spec $(location //models/spec:%s.net)" % network,
-        "--solver $(location %s)" % NETWORKS[network].solver,
+    ] + (["--solver $(location %s)" % NETWORKS[network].solver] if uses_solver else []) + [
         "--dataset %s" % dataset,
         "--data-root external/datasets",
         "--threads " + ACTION_THREADS,
@@ -225,9 +225,7 @@ TECH = "//accel_sim:tech/fixed32_16.tech"
 def _related_run(name, network, dataset, tool, flags, srcs, profile, extra_outs = [], message = "", uses_solver = True):
     """One run of a related system's tool, writing the shard `<name>.db`.
     uses_solver: the tool trains (and takes --solver), else only evaluates."""
-    context = _common_flags(network, dataset)
-    if not uses_solver:
-        context = context.replace("--solver $(location %s) " % NETWORKS[network].solver, "")
+    context = _common_flags(network, dataset, uses_solver)
     native.genrule(
         name = name,
         srcs = _common_srcs(network, dataset) + [TECH] + srcs,
@@ -258,28 +256,22 @@ def related_experiments(network, dataset, profile = None, prefix = "", budget = 
         profile = profile,
         message = "Measuring the incremental model's operating points (%s)" % network,
     )
-    _related_run(
-        name = net + "_slimmable",
-        network = network,
-        dataset = dataset,
-        tool = subnets,
-        srcs = [],
-        flags = "--method slimmable --out $(location %s_slimmable.model)" % net,
-        extra_outs = [net + "_slimmable.model"],
-        profile = profile,
-        message = "Slimmable joint training (%s)" % network,
-    )
-    _related_run(
-        name = net + "_yang_fan_singlepath",
-        network = network,
-        dataset = dataset,
-        tool = subnets,
-        srcs = [],
-        flags = "--method singlepath --out $(location %s_yang_fan_singlepath.model)" % net,
-        extra_outs = [net + "_yang_fan_singlepath.model"],
-        profile = profile,
-        message = "Yang & Fan single-path training (%s)" % network,
-    )
+    # The shared-weight trainers: one model file each, trained from scratch.
+    for run, method, title in [
+        ("slimmable", "slimmable", "Slimmable joint training"),
+        ("yang_fan_singlepath", "singlepath", "Yang & Fan single-path training"),
+    ]:
+        _related_run(
+            name = "%s_%s" % (net, run),
+            network = network,
+            dataset = dataset,
+            tool = subnets,
+            srcs = [],
+            flags = "--method %s --out $(location %s_%s.model)" % (method, net, run),
+            extra_outs = ["%s_%s.model" % (net, run)],
+            profile = profile,
+            message = "%s (%s)" % (title, network),
+        )
     _related_run(
         name = net + "_yang_fan_multipath",
         network = network,

@@ -8,18 +8,8 @@ render=$1
 shift
 scratch="${TEST_TMPDIR:-$(mktemp -d)}"
 out="$scratch/out"
-# SQLite needs a writable folder beside a database (WAL): merge from copies.
-shards=()
-for shard in "$@"; do
-  case "$shard" in
-    *.db)
-      copy="$scratch/shard_${#shards[@]}.db"
-      cp "$shard" "$copy"
-      chmod u+w "$copy"
-      shards+=("$copy")
-      ;;
-  esac
-done
+source artifacts/writable_shards.sh  # runfiles root: the working directory of tests and bazel run
+writable_shards "$scratch" "$@"
 "$render" --artifact pareto --out-dir "$out" --shards "${shards[@]}"
 
 fail=0

@@ -12,17 +12,6 @@ if [ "${1:-}" = "--update" ]; then
 fi
 scratch="${TEST_TMPDIR:-$(mktemp -d)}"
 merged="$scratch/smoke_merged.db"
-# SQLite needs a writable folder next to a database it opens (WAL files);
-# the sandbox's inputs are read-only, so merge from copies.
-shards=()
-for shard in "$@"; do
-  case "$shard" in
-    *.db)
-      copy="$scratch/shard_${#shards[@]}.db"
-      cp "$shard" "$copy"
-      chmod u+w "$copy"
-      shards+=("$copy")
-      ;;
-  esac
-done
+source artifacts/writable_shards.sh  # runfiles root: the working directory of tests and bazel run
+writable_shards "$scratch" "$@"
 exec "$checker" --expected "$expected" --merged "$merged" "${update[@]}" --shards "${shards[@]}"
