@@ -34,9 +34,11 @@ struct SearchSizes {
 };
 
 // smoke: 200 / 500 images, population 10, 4 generations (~50 evaluations);
-// quick: 1000 / 2000, 16, 8; paper: all validation and test images, 32, 25.
+// quick: population 12, 6 generations, 500 / 2000 images for a network of
+// LeNet's size and proportionally fewer for bigger ones (`macs_per_image`,
+// the searched widths' MACs); paper: all validation and test images, 32, 25.
 // Throws rcdnn::Error for an unknown profile.
-SearchSizes SizesForProfile(const std::string& profile);
+SearchSizes SizesForProfile(const std::string& profile, int64_t macs_per_image);
 
 struct PrecisionSearchOptions {
   SearchSizes sizes;

@@ -7,6 +7,7 @@
 #include "common/sha256.h"
 #include "models/data/registry.h"
 #include "models/precision/precision_search.h"
+#include "models/spec/shapes.h"
 #include "models/train/context.h"
 #include "models/train/flags.h"
 #include "models/train/model_file.h"
@@ -53,17 +54,12 @@ int main(int argc, char** argv) {
   if (parsed >= 0) return parsed;
   return models::RunMain("precision_search", [&] {
     precision::PrecisionSearchOptions options;
-    options.sizes = precision::SizesForProfile(profile);
-    if (val_images != -2) options.sizes.val_images = val_images;
-    if (test_images != -2) options.sizes.test_images = test_images;
-    if (population != 0) options.sizes.population = population;
-    if (generations != -1) options.sizes.generations = generations;
-    if (options.sizes.val_images == 0 || options.sizes.test_images == 0 || options.sizes.val_images < -1 ||
-        options.sizes.test_images < -1) {
+    precision::SizesForProfile(profile, 0);  // an unknown profile fails before any file is read
+    if (val_images == 0 || test_images == 0 || val_images < -2 || test_images < -2) {
       throw Error("--val-images and --test-images must be positive or -1 (all)");
     }
-    if (options.sizes.population < 2) throw Error("--population must be at least 2");
-    if (options.sizes.generations < 0) throw Error("--generations must be >= 0");
+    if (population != 0 && population < 2) throw Error("--population must be at least 2");
+    if (generations < -1) throw Error("--generations must be >= 0");
     if (threads < 1) throw Error("--threads must be at least 1");
     if (stream_images < 0) throw Error("--stream-images must be >= 0");
     options.candidate_bits = precision::ParseBitList(candidate_text, "candidate-bits");
@@ -89,6 +85,12 @@ int main(int argc, char** argv) {
       throw Error("--head " + std::to_string(head) + ": the model has " + std::to_string(model.NumIncrements()) + " increments");
     }
     const int head_index = head == 0 ? model.NumIncrements() - 1 : head - 1;
+    options.sizes =
+        precision::SizesForProfile(profile, models::TotalMacs(models::InferShapes(spec, model.schedule[head_index])));
+    if (val_images != -2) options.sizes.val_images = val_images;
+    if (test_images != -2) options.sizes.test_images = test_images;
+    if (population != 0) options.sizes.population = population;
+    if (generations != -1) options.sizes.generations = generations;
     std::string budget_name;
     if (!budget_path.empty()) {
       const std::string budget_file = models::ResolveUserPath(budget_path);

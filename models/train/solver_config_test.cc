@@ -34,8 +34,8 @@ TEST(SolverConfig, AlexNetMultistepAndProfiles) {
   EXPECT_NEAR(config.LearningRate(69999), 0.00001, 1e-12);
   EXPECT_FLOAT_EQ(config.MultipliersFor("ip1").weight_decay_mult, 250.0f);
   const SolverConfig quick = config.ForProfile("quick");
-  EXPECT_EQ(quick.max_iter, 3500);
-  EXPECT_EQ(quick.stepvalues, (std::vector<int64_t>{3000, 3250}));
+  EXPECT_EQ(quick.max_iter, 1400);
+  EXPECT_EQ(quick.stepvalues, (std::vector<int64_t>{1200, 1300}));
   EXPECT_EQ(config.ForProfile("paper").max_iter, 70000);
   EXPECT_GT(config.Profile("smoke").train_subset, 0);
   EXPECT_THROW(config.ForProfile("turbo"), Error);
