@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "accel_sim/model_on_accel.h"
-#include "accel_sim/tool_flags.h"
+#include "common/cli.h"
 #include "common/sha256.h"
 #include "models/data/registry.h"
 #include "results/provenance.h"
@@ -45,11 +45,11 @@ std::string JsonString(const std::string& s) {
 void Run(const ModelOnAccelOptions& opts, const po::variables_map& vm) {
   if (opts.images < 1) throw Error("--images must be at least 1, got " + std::to_string(opts.images));
   if (opts.threads < 1 || opts.threads > 256) throw Error("--threads must be in 1..256, got " + std::to_string(opts.threads));
-  const std::string model_path = tools::ResolveUserPath(opts.model);
+  const std::string model_path = rcdnn::ResolveUserPath(opts.model);
   const models::Model model = models::LoadModel(model_path);
   const std::string model_sha = Sha256OfFile(model_path);
   data::LoadOptions load;
-  load.data_root = tools::ResolveUserPath(opts.data_root);
+  load.data_root = rcdnn::ResolveUserPath(opts.data_root);
   load.split_seed = opts.split_seed;
   load.max_train = 1;            // preprocessing still uses the whole training split's mean
   load.max_test = opts.images;   // the first N of the test split's class-balanced order
@@ -59,7 +59,7 @@ void Run(const ModelOnAccelOptions& opts, const po::variables_map& vm) {
   std::vector<results::ArtifactRecord> artifacts = {{"model", model_path, model_sha}};
   std::string techs_json = "[";
   for (size_t t = 0; t < opts.techs.size(); ++t) {
-    const std::string path = vm["tech"].defaulted() ? opts.techs[t] : tools::ResolveUserPath(opts.techs[t]);
+    const std::string path = vm["tech"].defaulted() ? opts.techs[t] : rcdnn::ResolveUserPath(opts.techs[t]);
     const TechConfig tech = LoadTechConfig(path);
     const std::string tech_sha = Sha256OfFile(path);
     artifacts.push_back({"tech", path, tech_sha});
@@ -128,7 +128,7 @@ void Run(const ModelOnAccelOptions& opts, const po::variables_map& vm) {
   info.threads = opts.threads;
   info.config_json = config;
   info.run_key = results::RunKey(info.code_version, info.target, config);
-  results::Store store = results::Store::Open(tools::ResolveUserPath(opts.db));
+  results::Store store = results::Store::Open(rcdnn::ResolveUserPath(opts.db));
   store.WriteRun(info, metrics, artifacts);
   std::fprintf(stderr, "model_on_accel: wrote %zu metrics to %s\n", metrics.size(), opts.db.c_str());
 }
@@ -154,10 +154,10 @@ int main(int argc, char** argv) {
       ("db", po::value(&opts.db)->required(), "results store to write the run into (created if absent)")
       ("target", po::value(&opts.target)->default_value(opts.target), "target label recorded with the run");
   po::variables_map vm;
-  const int parsed = tools::ParseFlags(
+  const int parsed = rcdnn::cli::ParseFlags(
       argc, argv, "model_on_accel",
       "model_on_accel: a trained model's increments on the simulated accelerator's arithmetic vs the float engine",
       flags, &vm);
   if (parsed >= 0) return parsed;
-  return tools::RunTool("model_on_accel", [&] { Run(opts, vm); });
+  return rcdnn::cli::RunMain("model_on_accel", [&] { Run(opts, vm); });
 }

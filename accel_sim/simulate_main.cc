@@ -17,7 +17,7 @@
 #include <string>
 
 #include "accel_sim/simulator.h"
-#include "accel_sim/tool_flags.h"
+#include "common/cli.h"
 #include "common/error.h"
 
 namespace po = boost::program_options;
@@ -36,7 +36,6 @@ struct SimulateOptions {
   bool no_margin_controller = false;
 };
 
-using accel::tools::ResolveUserPath;
 
 models::Widths ParseWidths(const std::string& text) {
   models::Widths widths;
@@ -148,9 +147,9 @@ int main(int argc, char** argv) {
       ("no-margin-controller", po::bool_switch(&opts.no_margin_controller), "do not activate the margin controller");
   po::variables_map vm;
   const int parsed =
-      accel::tools::ParseFlags(argc, argv, "simulate", "simulate: the accelerator tile on one network at one width", desc, &vm);
+      rcdnn::cli::ParseFlags(argc, argv, "simulate", "simulate: the accelerator tile on one network at one width", desc, &vm);
   if (parsed >= 0) return parsed;
-  return accel::tools::RunTool("simulate", [&] {
+  return rcdnn::cli::RunMain("simulate", [&] {
     if (vm.count("widths") && !vm["fraction"].defaulted()) throw Error("give --fraction or --widths, not both");
     if (!vm["spec"].defaulted()) opts.spec = ResolveUserPath(opts.spec);
     if (!vm["tech"].defaulted()) opts.tech = ResolveUserPath(opts.tech);

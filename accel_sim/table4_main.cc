@@ -14,7 +14,7 @@
 
 #include "accel_sim/result_metrics.h"
 #include "accel_sim/simulator.h"
-#include "accel_sim/tool_flags.h"
+#include "common/cli.h"
 #include "common/atomic_file.h"
 #include "common/sha256.h"
 #include "results/provenance.h"
@@ -70,22 +70,22 @@ struct Input {
 
 void Run(const Table4Options& opts, const po::variables_map& vm) {
   if (opts.images < 1) throw Error("--images must be at least 1, got " + std::to_string(opts.images));
-  const std::vector<double> fractions = tools::ParseFractions(opts.fractions, "fractions");
+  const std::vector<double> fractions = rcdnn::ParseFractions(opts.fractions, "fractions");
   const CostEnergy cost_energy = ParseCostEnergy(opts.cost_energy);
   std::vector<models::NetSpec> specs;
   std::vector<Input> spec_inputs, tech_inputs;
   for (const std::string& raw : opts.specs) {
-    const std::string path = vm["specs"].defaulted() ? raw : tools::ResolveUserPath(raw);
+    const std::string path = vm["specs"].defaulted() ? raw : rcdnn::ResolveUserPath(raw);
     specs.push_back(models::LoadNetSpec(path));
     spec_inputs.push_back({path, Sha256Hex(specs.back().source_text)});
   }
   std::vector<TechConfig> techs;
   for (const std::string& raw : opts.techs) {
-    const std::string path = vm["tech"].defaulted() ? raw : tools::ResolveUserPath(raw);
+    const std::string path = vm["tech"].defaulted() ? raw : rcdnn::ResolveUserPath(raw);
     techs.push_back(LoadTechConfig(path));
     tech_inputs.push_back({path, Sha256OfFile(path)});
   }
-  const std::string cost_dir = opts.cost_out_dir.empty() ? "" : tools::ResolveUserPath(opts.cost_out_dir);
+  const std::string cost_dir = opts.cost_out_dir.empty() ? "" : rcdnn::ResolveUserPath(opts.cost_out_dir);
   if (!cost_dir.empty()) std::filesystem::create_directories(cost_dir);
 
   SimOptions sim;
@@ -156,7 +156,7 @@ void Run(const Table4Options& opts, const po::variables_map& vm) {
   info.threads = 1;
   info.config_json = config;
   info.run_key = results::RunKey(info.code_version, info.target, config);
-  results::Store store = results::Store::Open(tools::ResolveUserPath(opts.db));
+  results::Store store = results::Store::Open(rcdnn::ResolveUserPath(opts.db));
   store.WriteRun(info, metrics, artifacts);
   std::fprintf(stderr, "table4: wrote %zu metrics to %s\n", metrics.size(), opts.db.c_str());
 }
@@ -185,9 +185,9 @@ int main(int argc, char** argv) {
       ("target", po::value(&opts.target)->default_value(opts.target), "target label recorded with the run")
       ("profile", po::value(&opts.profile)->default_value(opts.profile), "profile recorded with the run");
   po::variables_map vm;
-  const int parsed = tools::ParseFlags(argc, argv, "table4",
+  const int parsed = rcdnn::cli::ParseFlags(argc, argv, "table4",
                                        "table4: Tables 1, 2 and 4 on the simulated accelerator, into a results store",
                                        flags, &vm);
   if (parsed >= 0) return parsed;
-  return tools::RunTool("table4", [&] { Run(opts, vm); });
+  return rcdnn::cli::RunMain("table4", [&] { Run(opts, vm); });
 }

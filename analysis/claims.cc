@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "analysis/artifacts/artifacts.h"
 #include "analysis/artifacts/common.h"
@@ -39,14 +41,32 @@ std::string MissingList(const std::vector<std::string>& networks, const std::str
   return networks.empty() ? "" : what + " for " + Join(networks, ", ");
 }
 
+// What a claim's check gathers network by network: a line per network
+// measured, the networks it could not measure, and the runs it read.
+struct Findings {
+  std::vector<std::string> ours, lacking;
+  std::set<int64_t> runs;
+};
+
+// Writes the findings into the claim: our values, their data sets and
+// profiles, the verdict (none while `holds` is unset: nothing measured) and
+// what is missing.
+void Conclude(const StoreView& store, const Findings& findings, std::optional<bool> holds, const std::string& missing,
+              Claim* claim) {
+  claim->ours = Join(findings.ours, "; ");
+  claim->networks_measured = static_cast<int>(findings.ours.size());
+  Describe(store, findings.runs, claim);
+  if (holds) claim->verdict = *holds ? Verdict::kHolds : Verdict::kDoesNotHold;
+  claim->missing = missing;
+}
+
 Claim EnergyClaim(const ArtifactContext& context) {
   Claim c{"energy", "Up to 95% energy reduction with less than 1% accuracy loss across the three benchmarks",
           "95.53% / 58.74% / 32.61% accelerator energy savings; accuracy drops 0.60 / 0.96 / 0.29 pt (Table 9)",
           "every network measured loses < 1 point of test accuracy and the largest accelerator-energy saving is "
           ">= 90% (95% within 5 points); MAC-only savings do not count as energy",
           "", "", "", Verdict::kNotMeasured, "", 0};
-  std::vector<std::string> ours, lacking;
-  std::set<int64_t> runs;
+  Findings f;
   bool all_drops_below_1 = true, any_energy = false;
   double best_saving = 0;
   for (const PaperNetwork& n : PaperNetworks()) {
@@ -55,7 +75,7 @@ Claim EnergyClaim(const ArtifactContext& context) {
     const auto saving =
         context.store.Value("energy_savings_pct", n.id, "", "opportunistic", "test", kPaperScheme, std::nullopt);
     if (!drop || !saving) {
-      lacking.push_back(n.paper_name);
+      f.lacking.push_back(n.paper_name);
       continue;
     }
     results::MetricFilter filter;
@@ -72,8 +92,8 @@ Claim EnergyClaim(const ArtifactContext& context) {
     for (const auto& row : context.store.Query(filter)) {
       if (network_runs.count(row.run_id)) relative_macs = row.metric.value != 0;
     }
-    runs.insert(network_runs.begin(), network_runs.end());
-    ours.push_back(n.paper_name + ": " + Pct(*saving) + (relative_macs ? " MAC" : " energy") + " saving, " +
+    f.runs.insert(network_runs.begin(), network_runs.end());
+    f.ours.push_back(n.paper_name + ": " + Pct(*saving) + (relative_macs ? " MAC" : " energy") + " saving, " +
                    Points(*drop) + " drop");
     all_drops_below_1 = all_drops_below_1 && *drop < 1.0;
     if (!relative_macs) {
@@ -81,18 +101,13 @@ Claim EnergyClaim(const ArtifactContext& context) {
       best_saving = std::max(best_saving, *saving);
     }
   }
-  c.ours = Join(ours, "; ");
-  c.networks_measured = static_cast<int>(ours.size());
-  Describe(context.store, runs, &c);
-  if (any_energy) {
-    c.verdict = all_drops_below_1 && best_saving >= 90.0 ? Verdict::kHolds : Verdict::kDoesNotHold;
-  }
-  std::string missing = MissingList(lacking, "no Table 9 results (runtime-scheme analysis)");
+  std::string missing = MissingList(f.lacking, "no Table 9 results (runtime-scheme analysis)");
   if (!any_energy) {
     missing += std::string(missing.empty() ? "" : "; ") +
                "no accelerator energy behind the savings (run the runtime analysis with the accelerator's cost file)";
   }
-  c.missing = missing;
+  Conclude(context.store, f, any_energy ? std::optional(all_drops_below_1 && best_saving >= 90.0) : std::nullopt,
+           missing, &c);
   return c;
 }
 
@@ -102,14 +117,13 @@ Claim IncrementalClaim(const ArtifactContext& context) {
           "for every network measured, golden full-width test accuracy minus the last increment's test accuracy "
           "(incremental training with golden init, 4 increments) is <= 1.4 points",
           "", "", "", Verdict::kNotMeasured, "", 0};
-  std::vector<std::string> ours, lacking;
-  std::set<int64_t> runs;
+  Findings f;
   double worst = -1e9;
   for (const PaperNetwork& n : PaperNetworks()) {
     const std::vector<CurvePoint> incremental = AccuracyCurve(context.store, n.id, "incremental_golden_init", "test");
     const std::vector<CurvePoint> golden = AccuracyCurve(context.store, n.id, "golden", "test");
     if (incremental.empty() || golden.empty()) {
-      lacking.push_back(n.paper_name);
+      f.lacking.push_back(n.paper_name);
       continue;
     }
     const CurvePoint& last = incremental.back();
@@ -118,22 +132,19 @@ Claim IncrementalClaim(const ArtifactContext& context) {
       if (g.width == last.width) full = &g;
     }
     if (full == nullptr) {
-      lacking.push_back(n.paper_name + " (no golden model of width " + last.width + ")");
+      f.lacking.push_back(n.paper_name + " (no golden model of width " + last.width + ")");
       continue;
     }
     const double gap = 100.0 * (full->accuracy - last.accuracy);
     worst = std::max(worst, gap);
-    runs.insert(last.run_id);
-    runs.insert(full->run_id);
-    ours.push_back(n.paper_name + ": " + Points(gap) + " (" + FormatNumber(last.accuracy, Fixed(4)) + " vs golden " +
+    f.runs.insert(last.run_id);
+    f.runs.insert(full->run_id);
+    f.ours.push_back(n.paper_name + ": " + Points(gap) + " (" + FormatNumber(last.accuracy, Fixed(4)) + " vs golden " +
                    FormatNumber(full->accuracy, Fixed(4)) + ", " + std::to_string(incremental.size()) +
                    " increments)");
   }
-  c.ours = Join(ours, "; ");
-  c.networks_measured = static_cast<int>(ours.size());
-  Describe(context.store, runs, &c);
-  if (!ours.empty()) c.verdict = worst <= 1.4 ? Verdict::kHolds : Verdict::kDoesNotHold;
-  c.missing = MissingList(lacking, "no test accuracy of incremental_golden_init and golden");
+  Conclude(context.store, f, f.ours.empty() ? std::nullopt : std::optional(worst <= 1.4),
+           MissingList(f.lacking, "no test accuracy of incremental_golden_init and golden"), &c);
   return c;
 }
 
@@ -143,28 +154,24 @@ Claim StorageClaim(const ArtifactContext& context) {
           "total storage saving 1 - (1 + ours extra) / (1 + Big/Little extra), averaged over the networks measured, "
           "is >= 40% (about 50%, or more)",
           "", "", "", Verdict::kNotMeasured, "", 0};
-  std::vector<std::string> ours, lacking;
-  std::set<int64_t> runs;
+  Findings f;
   double sum = 0;
   int count = 0;
   for (const PaperNetwork& n : PaperNetworks()) {
     const artifacts::StorageOverhead s = artifacts::ComputeStorageOverhead(context.store, n.id);
     if (s.ours_reference_bytes <= 0 || s.big_little_reference_bytes <= 0) {
-      lacking.push_back(n.paper_name);
+      f.lacking.push_back(n.paper_name);
       continue;
     }
     const double saving = 100.0 * (1.0 - (1.0 + s.OursPct() / 100) / (1.0 + s.BigLittlePct() / 100));
     sum += saving;
     ++count;
-    runs.insert(s.run_ids.begin(), s.run_ids.end());
-    ours.push_back(n.paper_name + ": " + Pct(saving) + " saving (extra " + Pct(s.OursPct()) + " vs " +
+    f.runs.insert(s.run_ids.begin(), s.run_ids.end());
+    f.ours.push_back(n.paper_name + ": " + Pct(saving) + " saving (extra " + Pct(s.OursPct()) + " vs " +
                    Pct(s.BigLittlePct()) + ")");
   }
-  c.ours = Join(ours, "; ");
-  c.networks_measured = static_cast<int>(ours.size());
-  Describe(context.store, runs, &c);
-  if (count > 0) c.verdict = sum / count >= 40.0 ? Verdict::kHolds : Verdict::kDoesNotHold;
-  c.missing = MissingList(lacking, "no storage_bytes of incremental and golden models");
+  Conclude(context.store, f, count == 0 ? std::nullopt : std::optional(sum / count >= 40.0),
+           MissingList(f.lacking, "no storage_bytes of incremental and golden models"), &c);
   return c;
 }
 
@@ -174,8 +181,7 @@ Claim ShutdownClaim(const ArtifactContext& context) {
           "for every network measured, channel shutdown at the first increment's width is >= 20 points below "
           "incremental training (golden init) at that width, on the validation set",
           "", "", "", Verdict::kNotMeasured, "", 0};
-  std::vector<std::string> ours, lacking;
-  std::set<int64_t> runs;
+  Findings f;
   bool all = true;
   for (const PaperNetwork& n : PaperNetworks()) {
     std::vector<CurvePoint> incremental = AccuracyCurve(context.store, n.id, "incremental_golden_init", "val");
@@ -188,22 +194,19 @@ Claim ShutdownClaim(const ArtifactContext& context) {
       }
     }
     if (off == nullptr) {
-      lacking.push_back(n.paper_name);
+      f.lacking.push_back(n.paper_name);
       continue;
     }
     const CurvePoint& on = incremental.front();
     const double gap = 100.0 * (on.accuracy - off->accuracy);
     all = all && gap >= 20.0;
-    runs.insert(on.run_id);
-    runs.insert(off->run_id);
-    ours.push_back(n.paper_name + " at " + on.width + ": shutdown " + FormatNumber(off->accuracy, Fixed(4)) +
+    f.runs.insert(on.run_id);
+    f.runs.insert(off->run_id);
+    f.ours.push_back(n.paper_name + " at " + on.width + ": shutdown " + FormatNumber(off->accuracy, Fixed(4)) +
                    " vs incremental " + FormatNumber(on.accuracy, Fixed(4)) + " (" + Points(gap) + ")");
   }
-  c.ours = Join(ours, "; ");
-  c.networks_measured = static_cast<int>(ours.size());
-  Describe(context.store, runs, &c);
-  if (!ours.empty()) c.verdict = all ? Verdict::kHolds : Verdict::kDoesNotHold;
-  c.missing = MissingList(lacking, "no validation accuracy of shutdown and incremental training at the same width");
+  Conclude(context.store, f, f.ours.empty() ? std::nullopt : std::optional(all),
+           MissingList(f.lacking, "no validation accuracy of shutdown and incremental training at the same width"), &c);
   return c;
 }
 
@@ -216,15 +219,14 @@ Claim FixedPointClaim(const ArtifactContext& context) {
   results::MetricFilter filter;
   filter.name = "fixed_point_accuracy_drop_pct";
   std::map<std::string, std::pair<double, int>> worst;  // network -> (largest |drop|, widths)
-  std::set<int64_t> runs;
+  Findings f;
   for (const auto& row : context.store.Query(filter)) {
     if (row.metric.key != "format=<32,16>") continue;
     auto& [largest, widths] = worst[row.metric.network];
     largest = std::max(largest, std::abs(row.metric.value));
     ++widths;
-    runs.insert(row.run_id);
+    f.runs.insert(row.run_id);
   }
-  std::vector<std::string> ours;
   bool all = true;
   for (const std::string& network : artifacts::InPaperOrder([&] {
          std::vector<std::string> ids;
@@ -233,17 +235,15 @@ Claim FixedPointClaim(const ArtifactContext& context) {
        }())) {
     const auto& [largest, widths] = worst.at(network);
     all = all && largest <= 0.1;
-    ours.push_back(PaperName(network) + ": at most " + Points(largest) + " drop over " + std::to_string(widths) +
+    f.ours.push_back(PaperName(network) + ": at most " + Points(largest) + " drop over " + std::to_string(widths) +
                    " width(s)");
   }
-  c.ours = Join(ours, "; ");
-  c.networks_measured = static_cast<int>(ours.size());
-  Describe(context.store, runs, &c);
-  if (!ours.empty()) c.verdict = all ? Verdict::kHolds : Verdict::kDoesNotHold;
-  if (ours.empty()) {
-    c.missing = "no metric fixed_point_accuracy_drop_pct (key format=<32,16>): accel_sim's model_on_accel tool "
-                "(bit-accurate <32,16> inference of a trained model against float on the same test images)";
-  }
+  Conclude(context.store, f, f.ours.empty() ? std::nullopt : std::optional(all),
+           f.ours.empty() ? "no metric fixed_point_accuracy_drop_pct (key format=<32,16>): accel_sim's model_on_accel "
+                            "tool (bit-accurate <32,16> inference of a trained model against float on the same test "
+                            "images)"
+                          : "",
+           &c);
   return c;
 }
 

@@ -5,36 +5,19 @@
 //   render --artifact all --shards artifacts/*.db --out-dir artifacts/out
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
+#include <string>
 
 #include "analysis/artifacts/artifacts.h"
 #include "analysis/render.h"
-#include "common/cli_args.h"
-#include "common/error.h"
+#include "common/cli.h"
 
 namespace po = boost::program_options;
 using rcdnn::analysis::RenderOptions;
 
-namespace {
-
-// A path the user typed: with `bazel run`, relative to where bazel was run.
-std::string ResolveUserPath(const std::string& path) {
-  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || dir == nullptr || *dir == '\0') return path;
-  return std::string(dir) + "/" + path;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   RenderOptions options;
-  po::options_description flags(
-      "render: the paper's tables and figures from result shards\n\n"
-      "Merges every --shards file into <out-dir>/results.db, then writes each artifact's\n"
-      "<id>.csv and <id>.md (tables) and <id>.png and <id>.svg (figures) into --out-dir;\n"
-      "'report' or 'all' renders every artifact and report.html.\n\nOptions");
-  flags.add_options()("help", "print this help")  //
+  po::options_description flags;
+  flags.add_options()  //
       ("artifact", po::value(&options.artifacts)->multitoken()->required(),
        ("what to render: " + rcdnn::analysis::ArtifactIds() + ", report, all (several allowed)").c_str())  //
       ("shards", po::value(&options.shards)->multitoken(), "result shards (.db) to merge")  //
@@ -45,21 +28,24 @@ int main(int argc, char** argv) {
        "the paper's figure descriptions (CSV)")  //
       ("spec-dir", po::value(&options.spec_dir)->default_value(options.spec_dir),
        "folder of the network specs <network>.net");
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
-    if (vm.count("help")) {
-      std::cout << flags << "\n";
-      return 0;
-    }
-    po::notify(vm);
+  po::variables_map vm;
+  const int parsed = rcdnn::cli::ParseFlags(
+      argc, argv, "render",
+      "render: the paper's tables and figures from result shards\n\n"
+      "Merges every --shards file into <out-dir>/results.db, then writes each artifact's\n"
+      "<id>.csv and <id>.md (tables) and <id>.png and <id>.svg (figures) into --out-dir;\n"
+      "'report' or 'all' renders every artifact and report.html.",
+      flags, &vm);
+  if (parsed >= 0) return parsed;
+  int status = 0;
+  const int failed = rcdnn::cli::RunMain("render", [&] {
     // Defaults name files of the runfiles/execroot tree; what the user typed
     // is relative to where they ran bazel.
-    if (!vm["paper"].defaulted()) options.paper_values = ResolveUserPath(options.paper_values);
-    if (!vm["paper-figures"].defaulted()) options.paper_figures = ResolveUserPath(options.paper_figures);
-    if (!vm["spec-dir"].defaulted()) options.spec_dir = ResolveUserPath(options.spec_dir);
-    options.out_dir = ResolveUserPath(options.out_dir);
-    for (std::string& shard : options.shards) shard = ResolveUserPath(shard);
+    if (!vm["paper"].defaulted()) options.paper_values = rcdnn::ResolveUserPath(options.paper_values);
+    if (!vm["paper-figures"].defaulted()) options.paper_figures = rcdnn::ResolveUserPath(options.paper_figures);
+    if (!vm["spec-dir"].defaulted()) options.spec_dir = rcdnn::ResolveUserPath(options.spec_dir);
+    options.out_dir = rcdnn::ResolveUserPath(options.out_dir);
+    for (std::string& shard : options.shards) shard = rcdnn::ResolveUserPath(shard);
     options.command_line = "render";
     for (int i = 1; i < argc; ++i) options.command_line += std::string(" ") + argv[i];
 
@@ -69,12 +55,7 @@ int main(int argc, char** argv) {
     for (const std::string& file : result.files) std::printf("render: wrote %s\n", file.c_str());
     for (const std::string& missing : result.missing) std::printf("render: missing %s\n", missing.c_str());
     for (const std::string& error : result.errors) std::fprintf(stderr, "render: failed %s\n", error.c_str());
-    return result.errors.empty() ? 0 : 1;
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "render: %s (see --help)\n", e.what());
-    return 1;
-  } catch (const rcdnn::Error& e) {
-    std::fprintf(stderr, "render: %s\n", e.what());
-    return 1;
-  }
+    status = result.errors.empty() ? 0 : 1;
+  });
+  return failed != 0 ? failed : status;
 }

@@ -3,11 +3,11 @@
 // CPU analogue). `bazel run //benchmarks:platforms -- --threads 2 --db out.db`
 #include <iostream>
 
-#include "benchmarks/flags.h"
+#include "common/cli.h"
 #include "benchmarks/platforms.h"
 
 using namespace rcdnn::benchmarks;
-namespace po = tools::po;
+namespace po = rcdnn::cli::po;
 
 int main(int argc, char** argv) {
   PlatformsOptions options;
@@ -40,15 +40,15 @@ int main(int argc, char** argv) {
       ("db", po::value(&options.db_path)->default_value(""), "results store to write the run into (created if absent)")
       ("target", po::value(&options.target)->default_value(options.target), "target label recorded with the run")
       ("profile", po::value(&options.profile)->default_value(options.profile), "profile recorded with the run");
-  const int parsed = tools::ParseFlags(argc, argv, "platforms",
+  const int parsed = rcdnn::cli::ParseFlags(argc, argv, "platforms",
                                        "Forward latency (and energy where metered) per increment on this CPU.", flags);
   if (parsed >= 0) return parsed;
-  return tools::RunTool("platforms", [&] {
-    options.fractions = ParseFractions(fractions, "fractions");
-    if (!specs.empty()) options.spec_paths = tools::ResolveUserPaths(SplitList(specs));
-    options.model_paths = tools::ResolveUserPaths(models);
-    options.latency.powercap_root = tools::ResolveUserPath(options.latency.powercap_root);
-    options.db_path = tools::ResolveUserPath(options.db_path);
+  return rcdnn::cli::RunMain("platforms", [&] {
+    options.fractions = ParseAscendingFractions(fractions, "fractions");
+    if (!specs.empty()) options.spec_paths = rcdnn::ResolveUserPaths(SplitList(specs));
+    options.model_paths = rcdnn::ResolveUserPaths(models);
+    options.latency.powercap_root = rcdnn::ResolveUserPath(options.latency.powercap_root);
+    options.db_path = rcdnn::ResolveUserPath(options.db_path);
     RunPlatforms(options, std::cout);
   });
 }

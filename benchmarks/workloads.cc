@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/user_input.h"
 #include "models/train/model_file.h"
 
 namespace rcdnn::benchmarks {
@@ -17,26 +18,14 @@ std::vector<std::string> SplitList(const std::string& text) {
   return items;
 }
 
-std::vector<double> ParseFractions(const std::string& text, const std::string& flag) {
-  std::vector<double> fractions;
-  for (const std::string& item : SplitList(text)) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
+std::vector<double> ParseAscendingFractions(const std::string& text, const std::string& flag) {
+  const std::vector<double> fractions = ParseFractions(text, flag);
+  for (size_t i = 1; i < fractions.size(); ++i) {
+    if (fractions[i] <= fractions[i - 1]) {
+      throw Error("--" + flag + ": fractions must ascend (" + std::to_string(fractions[i]) + " follows " +
+                  std::to_string(fractions[i - 1]) + ")");
     }
-    if (used == 0 || used != item.size() || !(value > 0 && value <= 1)) {
-      throw Error("--" + flag + ": '" + item + "' is not a fraction in (0, 1] (expected e.g. 0.25,0.5,0.75,1)");
-    }
-    if (!fractions.empty() && value <= fractions.back()) {
-      throw Error("--" + flag + ": fractions must ascend (" + item + " follows " + std::to_string(fractions.back()) +
-                  ")");
-    }
-    fractions.push_back(value);
   }
-  if (fractions.empty()) throw Error("--" + flag + " is empty (expected e.g. 0.25,0.5,0.75,1)");
   return fractions;
 }
 

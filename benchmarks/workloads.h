@@ -29,9 +29,9 @@ std::vector<Workload> RandomWeightWorkloads(const std::vector<std::string>& spec
 // with head i-1.
 std::vector<Workload> ModelWorkloads(const std::vector<std::string>& model_paths);
 
-// "0.25,0.5,0.75,1" -> ascending fractions in (0, 1]; throws rcdnn::Error
-// naming `flag`.
-std::vector<double> ParseFractions(const std::string& text, const std::string& flag);
+// "0.25,0.5,0.75,1" -> fractions in (0, 1] (rcdnn::ParseFractions) that
+// also ascend, one per increment; throws rcdnn::Error naming `flag`.
+std::vector<double> ParseAscendingFractions(const std::string& text, const std::string& flag);
 
 // "a,b,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> SplitList(const std::string& text);

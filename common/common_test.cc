@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/sha256.h"
+#include "common/user_input.h"
 
 namespace rcdnn {
 namespace {
@@ -45,4 +47,27 @@ TEST(AtomicFile, MissingFileNamesThePath) {
 }
 
 }  // namespace
+TEST(UserInput, RelativePathsResolveWhereBazelRunWasTyped) {
+  ::unsetenv("BUILD_WORKING_DIRECTORY");
+  EXPECT_EQ(ResolveUserPath("a/b.db"), "a/b.db");
+  ::setenv("BUILD_WORKING_DIRECTORY", "/home/me/checkout", 1);
+  EXPECT_EQ(ResolveUserPath("a/b.db"), "/home/me/checkout/a/b.db");
+  EXPECT_EQ(ResolveUserPath("/abs/b.db"), "/abs/b.db");
+  EXPECT_EQ(ResolveUserPath(""), "");
+  EXPECT_EQ(ResolveUserPaths({"x", "/y"}), (std::vector<std::string>{"/home/me/checkout/x", "/y"}));
+  ::unsetenv("BUILD_WORKING_DIRECTORY");
+}
+
+TEST(UserInput, FractionListsAreCheckedItemByItem) {
+  EXPECT_EQ(ParseFractions("0.25,0.5,1", "fractions"), (std::vector<double>{0.25, 0.5, 1.0}));
+  for (const char* bad : {"", "0,0.5", "0.5,1.5", "0.5x", "half"}) {
+    try {
+      ParseFractions(bad, "levels");
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("--levels"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace rcdnn

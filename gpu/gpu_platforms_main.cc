@@ -4,15 +4,14 @@
 //   bazel run //gpu:gpu_platforms -- --db out.db
 #include <iostream>
 
-#include "benchmarks/flags.h"
+#include "common/cli.h"
 #include "benchmarks/platform_report.h"
 #include "benchmarks/workloads.h"
 #include "gpu/device_net.h"
 #include "gpu/gpu_latency.h"
 
 using namespace rcdnn;
-namespace po = benchmarks::tools::po;
-namespace tools = benchmarks::tools;
+namespace po = rcdnn::cli::po;
 
 int main(int argc, char** argv) {
   gpu::GpuLatencyOptions options;
@@ -41,15 +40,15 @@ int main(int argc, char** argv) {
       ("db", po::value(&db_path)->default_value(""), "results store to write the run into (created if absent)")
       ("target", po::value(&target)->default_value(target), "target label recorded with the run")
       ("profile", po::value(&profile)->default_value(profile), "profile recorded with the run");
-  const int parsed = tools::ParseFlags(argc, argv, "gpu_platforms",
+  const int parsed = rcdnn::cli::ParseFlags(argc, argv, "gpu_platforms",
                                        "Forward latency (and NVML energy) per increment on this CUDA device.", flags);
   if (parsed >= 0) return parsed;
-  return tools::RunTool("gpu_platforms", [&] {
+  return rcdnn::cli::RunMain("gpu_platforms", [&] {
     gpu::Validate(options);
     std::vector<std::string> spec_paths = {"models/spec/lenet.net", "models/spec/convnets.net",
                                            "models/spec/alexnet.net"};
-    if (!specs.empty()) spec_paths = tools::ResolveUserPaths(benchmarks::SplitList(specs));
-    const std::vector<double> parsed_fractions = benchmarks::ParseFractions(fractions, "fractions");
+    if (!specs.empty()) spec_paths = rcdnn::ResolveUserPaths(benchmarks::SplitList(specs));
+    const std::vector<double> parsed_fractions = benchmarks::ParseAscendingFractions(fractions, "fractions");
     const gpu::DeviceInfo device = gpu::QueryDevice();
     if (!device.usable) {
       std::cout << "gpu_platforms: no usable CUDA device (" << device.reason
@@ -58,11 +57,11 @@ int main(int argc, char** argv) {
     }
     const std::vector<benchmarks::Workload> workloads =
         models.empty() ? benchmarks::RandomWeightWorkloads(spec_paths, parsed_fractions, seed)
-                       : benchmarks::ModelWorkloads(tools::ResolveUserPaths(models));
+                       : benchmarks::ModelWorkloads(rcdnn::ResolveUserPaths(models));
     const benchmarks::PlatformRun run = gpu::MeasureGpuPlatform(device, workloads, options);
     benchmarks::PrintReport(run, std::cout);
     if (!db_path.empty()) {
-      const std::string path = tools::ResolveUserPath(db_path);
+      const std::string path = rcdnn::ResolveUserPath(db_path);
       const int64_t id = benchmarks::WritePlatformRun(path, run, target, profile);
       std::cout << "\nstored as run " << id << " in " << path << "\n";
     }

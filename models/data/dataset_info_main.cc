@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string>
 
-#include "common/cli_args.h"
+#include "common/cli.h"
 #include "common/error.h"
 #include "models/data/registry.h"
 
@@ -26,29 +26,18 @@ void PrintSet(const char* label, const rcdnn::data::ImageSet& set) {
 int main(int argc, char** argv) {
   rcdnn::data::LoadOptions options;
   std::string name;
-  po::options_description flags("dataset_info: print sizes, per-class counts and checksum of a data set");
+  po::options_description flags;
   flags.add_options()
-      ("help", "print this help")
-      ("name", po::value(&name), "data set: mnist, fashion_mnist, cifar10 or svhn")
+      ("name", po::value(&name)->required(), "data set: mnist, fashion_mnist, cifar10 or svhn")
       ("data-root", po::value(&options.data_root),
        "data root, or roots separated by ':' (default: $RCDNN_DATA_ROOT, else $HOME/.cache/rcdnn/data)")
       ("split-seed", po::value(&options.split_seed)->default_value(options.split_seed), "seed of the validation split")
       ("max-train", po::value(&options.max_train)->default_value(options.max_train), "keep at most this many training images (-1: all)")
       ("max-test", po::value(&options.max_test)->default_value(options.max_test), "keep at most this many test images (-1: all)");
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
-      std::cout << flags << "\n";
-      return 0;
-    }
-    if (name.empty()) throw po::error("--name is required");
-  } catch (const po::error& e) {
-    std::cerr << "dataset_info: " << e.what() << "\n" << flags << "\n";
-    return 2;
-  }
-  try {
+  const int parsed = rcdnn::cli::ParseFlags(argc, argv, "dataset_info",
+                                            "dataset_info: print sizes, per-class counts and checksum of a data set", flags);
+  if (parsed >= 0) return parsed;
+  return rcdnn::cli::RunMain("dataset_info", [&] {
     const rcdnn::data::Dataset dataset = rcdnn::data::LoadDataset(name, options);
     std::printf("name       %s\n", dataset.name.c_str());
     std::printf("display    %s\n", dataset.display_name.c_str());
@@ -58,9 +47,5 @@ int main(int argc, char** argv) {
     PrintSet("validation", dataset.validation);
     PrintSet("test", dataset.test);
     std::printf("notes      %s\n", dataset.notes.c_str());
-  } catch (const rcdnn::Error& e) {
-    std::cerr << "dataset_info: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  });
 }

@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   return RunMain(kTool, [&] {
     const std::vector<KnobSettings> sweep = ParseKnobSettingsList(opts.settings);  // bad syntax: fail before loading
     const RunContext context = LoadRunContext(context_options);
-    const std::string model_path = ResolveUserPath(opts.model_path);
+    const std::string model_path = rcdnn::ResolveUserPath(opts.model_path);
     const Model model = LoadModel(model_path);
     if (model.spec.source_text != context.spec.source_text) {
       throw rcdnn::Error("model '" + model_path + "' was trained on another spec than " + context_options.spec_path);
@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     const int64_t count = limit < 0 ? test.size() : std::min<int64_t>(limit, test.size());
     if (count < 1) throw rcdnn::Error("no test images to evaluate (--images " + std::to_string(opts.images) + ")");
 
-    const std::string tech_path = opts.tech_path.empty() ? kDefaultTech : ResolveUserPath(opts.tech_path);
+    const std::string tech_path = opts.tech_path.empty() ? kDefaultTech : rcdnn::ResolveUserPath(opts.tech_path);
     const accel::TechConfig tech = accel::LoadTechConfig(tech_path);
     accel::SimOptions sim_options;
     sim_options.num_images = 1;
@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
     info.threads = 1;  // the knobbed forward and its latency are single-threaded
     info.config_json = config;
     info.run_key = results::RunKey(info.code_version, opts.target, config);
-    results::Store store = results::Store::Open(ResolveUserPath(opts.db_path));
+    results::Store store = results::Store::Open(rcdnn::ResolveUserPath(opts.db_path));
     store.WriteRun(info, metrics, {{"model", model_path, model_sha}, {"tech", tech_path, tech_sha}});
     std::fprintf(stderr, "%s: wrote %zu metrics to %s\n", kTool, metrics.size(), opts.db_path.c_str());
   });

@@ -45,6 +45,12 @@ constexpr int64_t kColBlockFloats = 256 * 1024;
 constexpr int64_t kTileFloats = 4096;
 constexpr int kTilePixelUnit = 48;
 
+// One image's forward splits its output rows over the engine's threads (in
+// whole kTilePixelUnit multiples, so the bits are those of one thread) only
+// when the layer has at least this many MACs: below it, waking a worker costs
+// more than it saves (measured on LeNet and ALEXnet at batch 1).
+constexpr int64_t kMinParallelMacs = 60000;
+
 // Output positions o in [*begin, *end) whose input position o * stride - pad + k
 // lies in [0, in_size). No division (it would cost more than the short rows):
 // only the few windows at the edges move the bounds.
@@ -350,6 +356,38 @@ void ConvLayer::FillColumns(const float* image, const float* padded, const ConvG
   }
 }
 
+int ConvLayer::ImageParts(const ConvGeometry& g, int outputs, int threads) {
+  if (threads < 2 || int64_t{outputs} * g.ColRows() * g.ColCols() < kMinParallelMacs) return 1;
+  const int units = (g.out_height + RowUnit(g) - 1) / RowUnit(g);
+  return std::min(threads, units);
+}
+
+int ConvLayer::RowUnit(const ConvGeometry& g) { return kTilePixelUnit / std::gcd(g.out_width, kTilePixelUnit); }
+
+void ConvLayer::PartRows(const ConvGeometry& g, int part, int parts, int* oy_begin, int* oy_end) {
+  const int unit = RowUnit(g), units = (g.out_height + unit - 1) / unit;
+  *oy_begin = std::min(g.out_height, static_cast<int>(int64_t{part} * units / parts) * unit);
+  *oy_end = std::min(g.out_height, static_cast<int>(int64_t{part + 1} * units / parts) * unit);
+}
+
+void ConvLayer::ForwardRows(const Eigen::Block<const RowMatrix>& weights, const float* source, const ConvGeometry& g,
+                            int blocks, int oy_begin, int oy_end, int tile_rows, float* cols, float* acc) const {
+  const int kk = kernel_ * kernel_, pixels = g.ColCols(), outputs = static_cast<int>(weights.rows());
+  const int step = tile_rows > 0 ? tile_rows : oy_end - oy_begin;
+  for (int tile_begin = oy_begin; tile_begin < oy_end; tile_begin += step) {
+    const int tile_end = std::min(tile_begin + step, oy_end);
+    const int64_t tile_pixels = int64_t{tile_end - tile_begin} * g.out_width;
+    MutableTile tile(acc + int64_t{tile_begin} * g.out_width, outputs, tile_pixels, Eigen::OuterStride<>(pixels));
+    for (int block = 0; block < blocks; ++block) {
+      const int c_begin = static_cast<int>(int64_t{block} * g.channels / blocks);
+      const int c_end = static_cast<int>(int64_t{block + 1} * g.channels / blocks);
+      const int block_rows = (c_end - c_begin) * kk;
+      Im2ColPaddedRows(source, g, c_begin, c_end, tile_begin, tile_end, tile_pixels, cols);
+      tile.noalias() += weights.middleCols(c_begin * kk, block_rows) * ConstMap(cols, block_rows, tile_pixels);
+    }
+  }
+}
+
 void ConvLayer::Forward(const LayerParams* params, const LayerShape& shape, int n, const float* in, float* out,
                         const LayerBuffers& buffers) const {
   const ConvGeometry g = Geometry(shape);
@@ -385,19 +423,19 @@ void ConvLayer::Forward(const LayerParams* params, const LayerShape& shape, int 
     if (UsesPaddedCopy()) {
       for (int b = 0; b < count; ++b) PadImage(in + (first + b) * shape.InputSize(), g, padded + b * padded_floats);
     }
-    if (count == 1 && tile_rows > 0) {  // one image, a tile of output rows at a time (kTileFloats)
+    if (count == 1 && RowCopies()) {  // one image: by output rows, split over threads when worth it
       const float* source = UsesPaddedCopy() ? padded : in + first * shape.InputSize();
-      for (int oy_begin = 0; oy_begin < g.out_height; oy_begin += tile_rows) {
-        const int oy_end = std::min(oy_begin + tile_rows, g.out_height);
-        const int64_t tile_pixels = int64_t{oy_end - oy_begin} * g.out_width;
-        MutableTile tile(acc + int64_t{oy_begin} * g.out_width, outputs, tile_pixels, Eigen::OuterStride<>(pixels));
-        for (int block = 0; block < blocks; ++block) {
-          const int c_begin = static_cast<int>(int64_t{block} * g.channels / blocks);
-          const int c_end = static_cast<int>(int64_t{block + 1} * g.channels / blocks);
-          const int block_rows = (c_end - c_begin) * kk;
-          Im2ColPaddedRows(source, g, c_begin, c_end, oy_begin, oy_end, tile_pixels, cols);
-          tile.noalias() += weights.middleCols(c_begin * kk, block_rows) * ConstMap(cols, block_rows, tile_pixels);
-        }
+      const int parts = buffers.pool == nullptr ? 1 : ImageParts(g, outputs, buffers.pool->threads());
+      if (parts > 1) {
+        auto part = [&](int p) {
+          int oy_begin, oy_end;
+          PartRows(g, p, parts, &oy_begin, &oy_end);
+          ForwardRows(weights, source, g, blocks, oy_begin, oy_end, tile_rows, p == 0 ? cols : buffers.part_scratch[p],
+                      acc);
+        };
+        buffers.pool->Run(parts, part);
+      } else {
+        ForwardRows(weights, source, g, blocks, 0, g.out_height, tile_rows, cols, acc);
       }
       if (fused_relu_) ReluInPlace(acc, shape.OutputSize());
       continue;

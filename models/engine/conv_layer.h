@@ -48,6 +48,13 @@ class ConvLayer : public Layer {
   // Output rows per tile when a forward group of one image goes a tile of
   // rows at a time (stride 1; kTileFloats in the .cc), 0 when it does not.
   static int TileRows(const ConvGeometry& g, int outputs, int blocks);
+  // Threads one image's forward is split over (stride 1: by output rows), 1 when not split.
+  static int ImageParts(const ConvGeometry& g, int outputs, int threads);
+  // Output rows [*oy_begin, *oy_end) of part `part` of `parts`: whole multiples of
+  // RowUnit() rows (kTilePixelUnit pixels), so a part's pixels go through the
+  // same GEMM micro-kernels as in one GEMM over the image.
+  static void PartRows(const ConvGeometry& g, int part, int parts, int* oy_begin, int* oy_end);
+  static int RowUnit(const ConvGeometry& g);
 
  private:
   ConvGeometry Geometry(const LayerShape& shape) const;
@@ -60,6 +67,12 @@ class ConvLayer : public Layer {
   // The im2col rows of input channels [c_begin, c_end), row stride ld (not pointwise).
   void FillColumns(const float* image, const float* padded, const ConvGeometry& g, int c_begin, int c_end,
                    int64_t ld, float* cols) const;
+  // Output rows [oy_begin, oy_end) of one stride-1 image from `source` (the
+  // padded copy, or the image when unpadded), a tile of tile_rows at a time
+  // (0: all at once), a block of input channels at a time, added into acc
+  // (outputs x ColCols(), holding the bias); cols is this call's own scratch.
+  void ForwardRows(const Eigen::Block<const RowMatrix>& weights, const float* source, const ConvGeometry& g,
+                   int blocks, int oy_begin, int oy_end, int tile_rows, float* cols, float* acc) const;
 
   int kernel_, stride_, pad_;
   bool fused_relu_;

@@ -284,6 +284,33 @@ TEST(ConvLayerTest, TiledForwardEqualsOneGemmBitForBit) {
   }
 }
 
+TEST(ConvLayerTest, OneImagesPartsCoverItsRowsInWholePanels) {
+  ConvGeometry g;  // ALEXnet's conv1: 32x32 outputs, 75 column rows
+  g.channels = 3;
+  g.height = g.width = g.out_height = g.out_width = 32;
+  g.kernel = 5;
+  g.pad = 2;
+  EXPECT_EQ(ConvLayer::ImageParts(g, 32, 1), 1);
+  EXPECT_EQ(ConvLayer::ImageParts(g, 32, 2), 2);
+  ConvGeometry small = g;  // one 8x8 output channel: too little work to wake a thread
+  small.height = small.width = small.out_height = small.out_width = 8;
+  EXPECT_EQ(ConvLayer::ImageParts(small, 1, 2), 1);
+  for (int out_size : {32, 24, 16, 8, 10, 7}) {
+    g.out_height = g.out_width = out_size;
+    for (int parts = 1; parts <= 4; ++parts) {
+      int covered = 0;
+      for (int p = 0; p < parts; ++p) {
+        int begin, end;
+        ConvLayer::PartRows(g, p, parts, &begin, &end);
+        EXPECT_EQ(begin, covered) << out_size << " in " << parts;
+        EXPECT_EQ(begin * out_size % 48, 0) << "a part starts inside a GEMM panel";
+        covered = end;
+      }
+      EXPECT_EQ(covered, out_size);
+    }
+  }
+}
+
 TEST(Im2ColTest, Col2ImIsTheAdjoint) {
   // <Im2Col(x), y> == <x, Col2Im(y)> for a strided, padded geometry.
   ConvGeometry g;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "models/engine/params.h"
+#include "models/engine/thread_pool.h"
 #include "models/spec/net_spec.h"
 #include "models/spec/shapes.h"
 
@@ -23,6 +24,11 @@ struct LayerBuffers {
   // n * SavedIntsPerImage(shape) ints that Forward writes and Backward reads
   // (max-pool argmax). Null in forward-only runs: Forward then saves nothing.
   int32_t* saved = nullptr;
+  // Forward of a single image only: the engine's threads, and one scratch area
+  // (ScratchFloats) per thread (part_scratch[0] is `scratch`), for layers that
+  // split one image's work over them. Null otherwise: the layer runs alone.
+  ThreadPool* pool = nullptr;
+  float* const* part_scratch = nullptr;
 };
 
 class Layer {

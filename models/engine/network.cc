@@ -16,6 +16,10 @@ struct Workspace::Chunk {
   std::vector<float> scratch;      // im2col columns of one image
   std::vector<float> grad[2];      // ping-pong activation gradients
   NetParams grads;                 // gradient copy of chunks >= 1 (one head)
+  // A forward of one image (chunk 0 only): the scratch of each further
+  // thread that a layer splits the image over, and pointers to all of them.
+  std::vector<std::vector<float>> part_scratch;
+  std::vector<float*> part_scratch_pointers;
   double loss = 0.0;               // summed over the chunk's images
 };
 
@@ -162,6 +166,15 @@ void Network::Prepare(const NetParams& params, const Widths& widths, int head, i
     }
     ws->chunk_capacity_ = new_capacity;
   }
+  if (n == 1 && options_.threads > 1) {  // one image's layers may split over the threads
+    Workspace::Chunk& chunk = *ws->chunks_[0];
+    if (static_cast<int>(chunk.part_scratch.size()) != options_.threads - 1 || chunk.part_scratch_pointers.empty() ||
+        chunk.part_scratch_pointers.front() != chunk.scratch.data()) {
+      chunk.part_scratch.assign(options_.threads - 1, std::vector<float>(scratch_floats_, 0.0f));
+      chunk.part_scratch_pointers = {chunk.scratch.data()};
+      for (std::vector<float>& scratch : chunk.part_scratch) chunk.part_scratch_pointers.push_back(scratch.data());
+    }
+  }
 }
 
 void Network::ZeroActive(const std::vector<LayerShape>& shapes, int head, NetParams* grads) const {
@@ -187,6 +200,10 @@ void Network::RunChunk(const NetParams& params, const float* images, const uint8
 
   LayerBuffers buffers;
   buffers.scratch = chunk.scratch.data();
+  if (n == 1 && !train && options_.threads > 1) {
+    buffers.pool = pool_.get();
+    buffers.part_scratch = chunk.part_scratch_pointers.data();
+  }
   auto output_of = [&](size_t s) { return chunk.activations.data() + capacity * output_offset_[s]; };
   for (size_t s = 0; s < steps_.size(); ++s) {
     const Step& step = steps_[s];

@@ -20,7 +20,10 @@
 // parameters, widths and thread count, whichever threads execute the chunks.
 // Across thread counts they differ by float rounding only (the split changes
 // the GEMM shapes of the fc layers and the gradient summation order).
-// Eigen runs single-threaded inside each chunk; n = 1 runs on the caller.
+// Eigen runs single-threaded inside each chunk. A forward of ONE image
+// instead splits its big stride-1 convolutions by output rows over the
+// threads (conv_layer.h), in whole GEMM panels, so its bits are those of a
+// single thread.
 //
 // Thread-safety: const methods may be called concurrently with different
 // Workspaces; concurrent calls share the pool, and a call that finds it busy

@@ -1,6 +1,7 @@
 // Determinism, threads, workspace reuse and the errors bad inputs raise.
 #include "models/engine/network.h"
 
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,33 @@ TEST(NetworkTest, ThreadCountsAgreeWithinRounding) {
             << name << " layer " << j;
       }
       EXPECT_LT(RelativeDifference(one_thread.grads.heads[0].weights, two_threads.grads.heads[0].weights), 1e-4);
+    }
+  }
+}
+
+TEST(NetworkTest, OneImageSplitOverThreadsKeepsTheBitsOfOneThread) {
+  // A single image's big convolutions split their output rows over the
+  // threads in whole GEMM panels: any thread count gives one thread's bits.
+  for (const std::string name : {"lenet", "alexnet", "convnets"}) {
+    const NetSpec spec = LoadSpec(name);
+    const NetParams params = RandomParams(spec, 1, 31);
+    const Batch batch = RandomBatch(spec, 1, 32);
+    const Network one(spec);
+    for (int threads : {2, 3}) {
+      EngineOptions options;
+      options.threads = threads;
+      const Network several(spec, options);
+      for (double fraction : {0.25, 0.5, 0.75, 1.0}) {
+        const Widths widths = UniformWidths(spec, fraction);
+        RowMatrix want(1, spec.NumClasses()), got(1, spec.NumClasses());
+        Workspace one_workspace, several_workspace;
+        one.Forward(params, batch.images.data(), 1, widths, 0, &one_workspace, want);
+        several.Forward(params, batch.images.data(), 1, widths, 0, &several_workspace, got);
+        EXPECT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0)
+            << name << " at " << fraction << " on " << threads << " threads:\n" << want << "\nvs\n" << got;
+        several.Forward(params, batch.images.data(), 1, widths, 0, &several_workspace, got);  // workspace reused
+        EXPECT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0) << name;
+      }
     }
   }
 }

@@ -1,11 +1,26 @@
 #include "models/engine/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
+
+#include <immintrin.h>  // _mm_pause
 
 #include "common/error.h"
 
 namespace rcdnn::models {
+
+template <typename Done>
+bool ThreadPool::Spin(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(kSpinNanoseconds);
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      _mm_pause();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+  }
+}
 
 ThreadPool::ThreadPool(int threads) {
   if (threads < 1 || threads > 1024) {
@@ -34,8 +49,14 @@ void ThreadPool::RunShare(int share) {
 
 void ThreadPool::RunErased(int count, void* context, Invoke invoke) {
   if (count <= 0) return;
+  // One task runs on the caller without taking the pool, which stays free
+  // for a Run nested in that task (one image's layers split over threads).
+  if (count == 1 || workers_.empty()) {
+    for (int i = 0; i < count; ++i) invoke(context, i);
+    return;
+  }
   std::unique_lock<std::mutex> run_lock(run_mutex_, std::try_to_lock);
-  if (count == 1 || workers_.empty() || !run_lock.owns_lock()) {
+  if (!run_lock.owns_lock()) {
     for (int i = 0; i < count; ++i) invoke(context, i);
     return;
   }
@@ -51,9 +72,10 @@ void ThreadPool::RunErased(int count, void* context, Invoke invoke) {
   }
   start_.notify_all();
   RunShare(0);
-  {
+  auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  if (!Spin(finished)) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, finished);
   }
   for (const std::exception_ptr& error : errors_) {
     if (error) std::rethrow_exception(error);
@@ -63,6 +85,7 @@ void ThreadPool::RunErased(int count, void* context, Invoke invoke) {
 void ThreadPool::WorkerLoop(int worker) {
   uint64_t seen = 0;
   for (;;) {
+    Spin([&] { return generation_.load(std::memory_order_acquire) != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex_);
       start_.wait(lock, [&] { return stop_ || generation_ != seen; });

@@ -8,6 +8,7 @@
 // the tasks one after another on the calling thread instead of waiting.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -44,10 +45,20 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // held by the caller using the workers
 
+  // Waiting: a worker that finished a round, and a caller waiting for its
+  // workers, poll for up to kSpinNanoseconds before sleeping on a condition
+  // variable. The forward of one image runs a parallel region per big layer,
+  // tens of microseconds apart; waking a sleeping thread costs about as much
+  // as such a region, polling costs nothing while it lasts.
+  static constexpr int64_t kSpinNanoseconds = 50000;
+  // Polls `done` until it returns true or the spin time is up; returns its last value.
+  template <typename Done>
+  static bool Spin(Done done);
+
   std::mutex mutex_;
   std::condition_variable start_, done_;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
+  std::atomic<uint64_t> generation_{0};  // written under mutex_, polled without it
+  std::atomic<int> pending_{0};
   bool stop_ = false;
   int count_ = 0;
   void* context_ = nullptr;

@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
     options.threads = threads;
     options.stream_images = stream_images;
 
-    const std::string spec_file = models::ResolveUserPath(spec_path);
-    const std::string model_file = models::ResolveUserPath(model_path);
-    const std::string tech_file = models::ResolveUserPath(tech_path);
+    const std::string spec_file = ResolveUserPath(spec_path);
+    const std::string model_file = ResolveUserPath(model_path);
+    const std::string tech_file = ResolveUserPath(tech_path);
     const models::NetSpec spec = models::LoadNetSpec(spec_file);
     const models::Model model = models::LoadModel(model_file);
     if (model.spec.source_text != spec.source_text) {
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     if (generations != -1) options.sizes.generations = generations;
     std::string budget_name;
     if (!budget_path.empty()) {
-      const std::string budget_file = models::ResolveUserPath(budget_path);
+      const std::string budget_file = ResolveUserPath(budget_path);
       options.budget = precision::ReadBudgetSchedule(budget_file);
       budget_name = budget_file.substr(budget_file.find_last_of('/') + 1);
     }
@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
       artifacts.push_back({kind, path, sha});
     }
     if (!budget_path.empty()) {
-      const std::string budget_file = models::ResolveUserPath(budget_path);
+      const std::string budget_file = ResolveUserPath(budget_path);
       const std::string sha = Sha256OfFile(budget_file);
       config += "budget=" + sha + "\n";
       artifacts.push_back({"budget", budget_file, sha});
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
     info.config_json = config;
     info.run_key = results::RunKey(info.code_version, target, config);
     const std::vector<results::Metric> metrics = precision::ReportMetrics(report, budget_name);
-    results::Store store = results::Store::Open(models::ResolveUserPath(db_path));
+    results::Store store = results::Store::Open(ResolveUserPath(db_path));
     store.WriteRun(info, metrics, artifacts);
     std::fprintf(stderr, "precision_search: wrote %zu metrics to %s\n", metrics.size(), db_path.c_str());
   });

@@ -6,12 +6,9 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
-#include <cstdlib>
-#include <exception>
-#include <iostream>
 #include <string>
 
-#include "common/cli_args.h"
+#include "common/cli.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -23,13 +20,6 @@ namespace po = boost::program_options;
 using rcdnn::models::runtime::RuntimeOptions;
 
 namespace {
-
-// Relative paths are taken from where `bazel run` was started.
-std::string ResolveUserPath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd != nullptr && *cwd != '\0' ? std::string(cwd) + "/" + path : path;
-}
 
 // The predictions came from an evaluate run on some data set; the tables
 // print which, so this run records the same one.
@@ -50,10 +40,8 @@ void CopyDataset(const std::string& evaluation_db, rcdnn::results::RunInfo* info
 int main(int argc, char** argv) {
   RuntimeOptions o;
   std::string db_path, trace_path, evaluation_db, profile = "paper", target = "runtime";
-  po::options_description flags(
-      "Runtime energy-saving schemes (Tann et al. 2016, Section 4) on evaluate's predictions CSV.\n\nOptions");
+  po::options_description flags;
   flags.add_options()
-      ("help", "show this help")
       ("predictions", po::value(&o.predictions_path)->required(),
        "per-image predictions CSV from evaluate --predictions (incremental and golden rows)")
       ("spec", po::value(&o.spec_path)->required(), "network spec (models/spec/*.net); picks the CSV's network")
@@ -87,33 +75,25 @@ int main(int argc, char** argv) {
        "Big/Little: uniform width of the little golden model (0: the incremental model's first increment)")
       ("profile", po::value(&profile)->default_value(profile), "profile label recorded with the run")
       ("target", po::value(&target)->default_value(target), "target label recorded with the run");
-  try {
-    po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(flags).positional(rcdnn::kNoPositionalArguments).run(), vm);
-    if (vm.count("help")) {
-      std::cout << "Usage: runtime --predictions CSV --spec NET [options]\n" << flags << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "runtime: %s (see --help)\n", e.what());
-    return 2;
-  }
-  try {
+  const int parsed = rcdnn::cli::ParseFlags(
+      argc, argv, "runtime",
+      "Runtime energy-saving schemes (Tann et al. 2016, Section 4) on evaluate's predictions CSV.", flags);
+  if (parsed >= 0) return parsed;
+  return rcdnn::cli::RunMain("runtime", [&] {
     if (!trace_path.empty() && o.budget_path.empty()) throw rcdnn::Error("--trace-out needs --budget");
-    o.predictions_path = ResolveUserPath(o.predictions_path);
-    o.spec_path = ResolveUserPath(o.spec_path);
-    o.cost_path = ResolveUserPath(o.cost_path);
-    o.budget_path = ResolveUserPath(o.budget_path);
-    o.thresholds_path = ResolveUserPath(o.thresholds_path);
-    for (std::string& path : o.model_paths) path = ResolveUserPath(path);
+    o.predictions_path = rcdnn::ResolveUserPath(o.predictions_path);
+    o.spec_path = rcdnn::ResolveUserPath(o.spec_path);
+    o.cost_path = rcdnn::ResolveUserPath(o.cost_path);
+    o.budget_path = rcdnn::ResolveUserPath(o.budget_path);
+    o.thresholds_path = rcdnn::ResolveUserPath(o.thresholds_path);
+    for (std::string& path : o.model_paths) path = rcdnn::ResolveUserPath(path);
     rcdnn::results::RunInfo data_source;  // checked before the analysis runs
-    if (!evaluation_db.empty()) CopyDataset(ResolveUserPath(evaluation_db), &data_source);
+    if (!evaluation_db.empty()) CopyDataset(rcdnn::ResolveUserPath(evaluation_db), &data_source);
     const rcdnn::models::runtime::RuntimeReport report = rcdnn::models::runtime::RunRuntimeAnalysis(o);
     std::vector<rcdnn::results::ArtifactRecord> artifacts;
     if (!trace_path.empty()) {
-      rcdnn::WriteFileAtomically(ResolveUserPath(trace_path), report.trace_csv);
-      artifacts.push_back({"fig11_trace", ResolveUserPath(trace_path), rcdnn::Sha256Hex(report.trace_csv)});
+      rcdnn::WriteFileAtomically(rcdnn::ResolveUserPath(trace_path), report.trace_csv);
+      artifacts.push_back({"fig11_trace", rcdnn::ResolveUserPath(trace_path), rcdnn::Sha256Hex(report.trace_csv)});
     }
     std::fputs(report.text.c_str(), stdout);
     if (!db_path.empty()) {
@@ -126,15 +106,9 @@ int main(int argc, char** argv) {
       info.dataset_sha256 = data_source.dataset_sha256;
       info.config_json = "target=" + target + "\nprofile=" + profile + "\n" + report.config;
       info.run_key = rcdnn::results::RunKey(info.code_version, target, info.config_json);
-      rcdnn::results::Store store = rcdnn::results::Store::Open(ResolveUserPath(db_path));
+      rcdnn::results::Store store = rcdnn::results::Store::Open(rcdnn::ResolveUserPath(db_path));
       store.WriteRun(info, report.metrics, artifacts);
       std::fprintf(stderr, "runtime: wrote %zu metrics to %s\n", report.metrics.size(), db_path.c_str());
     }
-    return 0;
-  } catch (const rcdnn::Error& e) {
-    std::fprintf(stderr, "runtime: %s\n", e.what());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "runtime: unexpected error: %s\n", e.what());
-  }
-  return 1;
+  });
 }

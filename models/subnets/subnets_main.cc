@@ -135,14 +135,14 @@ int main(int argc, char** argv) {
       throw rcdnn::Error("--train-widths must be 'uniform' or 'family', not '" + f.train_widths + "'");
     }
     Validate(f.cost);
-    const rcdnn::accel::TechConfig tech = rcdnn::accel::LoadTechConfig(ResolveUserPath(f.tech));
+    const rcdnn::accel::TechConfig tech = rcdnn::accel::LoadTechConfig(rcdnn::ResolveUserPath(f.tech));
     const RunContext context = LoadRunContext(context_options);
     const NetSpec& spec = context.spec;
     f.cost.eval_limit = context.profile.eval_subset;
     f.trainer.seed = context_options.seed;
     const Network net(spec, EngineOptions{context_options.threads});
     SubnetFamilyOptions family_options;
-    family_options.levels = ParseFractions(f.levels, "levels");
+    family_options.levels = rcdnn::ParseFractions(f.levels, "levels");
     family_options.count = f.subnets;
     family_options.seed = f.family_seed;
 
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     };
 
     if (method == "measure") {
-      const std::string path = ResolveUserPath(f.model_path);
+      const std::string path = rcdnn::ResolveUserPath(f.model_path);
       models.push_back(LoadModel(path));
       const Model& model = models.back();
       if (model.spec.source_text != spec.source_text) {
@@ -190,12 +190,12 @@ int main(int argc, char** argv) {
     } else if (method == "multipath") {
       label = "yang_fan_multipath";
       const std::vector<Widths> family = MakeSubnetFamily(spec, family_options);
-      const std::string dir = ResolveUserPath(f.out);
+      const std::string dir = rcdnn::ResolveUserPath(f.out);
       MakeDirs(dir);
       Model background;
       double background_steps = 0, background_seconds = 0;
       if (!f.background.empty()) {
-        const std::string path = ResolveUserPath(f.background);
+        const std::string path = rcdnn::ResolveUserPath(f.background);
         background = LoadModel(path);
         const std::string sha = rcdnn::Sha256OfFile(path);
         config += "background=" + sha + "\n";
@@ -251,7 +251,7 @@ int main(int argc, char** argv) {
       } else {
         label = "slimmable";
         list = f.train_widths == "family" ? MakeSubnetFamily(spec, family_options)
-                                          : UniformSchedule(spec, ParseFractions(f.fractions, "fractions"));
+                                          : UniformSchedule(spec, rcdnn::ParseFractions(f.fractions, "fractions"));
         SlimmableOptions options;
         options.seed = context_options.seed;
         options.iterations_scale = f.iterations_scale;
@@ -262,7 +262,7 @@ int main(int argc, char** argv) {
       model.metadata["forward_backward_passes"] = std::to_string(report.forward_backward_passes);
       model.metadata["train_seconds"] = std::to_string(report.seconds);
       model.metadata["final_loss"] = std::to_string(report.final_loss);
-      const double storage = save(ResolveUserPath(f.out), model);
+      const double storage = save(rcdnn::ResolveUserPath(f.out), model);
       metrics.push_back(Cost("train_sgd_steps", spec.name, label, "", static_cast<double>(report.sgd_steps), "steps"));
       metrics.push_back(Cost("train_forward_backward_passes", spec.name, label, "",
                              static_cast<double>(report.forward_backward_passes), "passes"));
@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
     info.threads = context_options.threads;
     info.config_json = config;
     info.run_key = results::RunKey(info.code_version, f.target, config);
-    results::Store store = results::Store::Open(ResolveUserPath(f.db));
+    results::Store store = results::Store::Open(rcdnn::ResolveUserPath(f.db));
     store.WriteRun(info, metrics, artifacts);
     std::fprintf(stderr, "subnets: wrote %zu metrics to %s\n", metrics.size(), f.db.c_str());
   });

@@ -1,38 +1,10 @@
 #include "models/train/context.h"
 
-#include <cstdlib>
-#include <sstream>
-
 #include "common/error.h"
+#include "common/user_input.h"
 #include "models/data/registry.h"
 
 namespace rcdnn::models {
-
-std::string ResolveUserPath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  return cwd != nullptr && *cwd != '\0' ? std::string(cwd) + "/" + path : path;
-}
-
-std::vector<double> ParseFractions(const std::string& text, const std::string& flag) {
-  std::vector<double> fractions;
-  std::istringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || !(value > 0 && value <= 1)) {
-      throw Error("--" + flag + ": '" + item + "' is not a fraction in (0, 1] (expected e.g. 0.25,0.5,0.75,1)");
-    }
-    fractions.push_back(value);
-  }
-  if (fractions.empty()) throw Error("--" + flag + " is empty (expected e.g. 0.25,0.5,0.75,1)");
-  return fractions;
-}
 
 RunContext LoadRunContext(const ContextOptions& options) {
   if (options.threads < 1 || options.threads > 256) {

@@ -37,11 +37,4 @@ struct RunContext {
 // set names where it looked and how to fetch it).
 RunContext LoadRunContext(const ContextOptions& options);
 
-// Resolves a path given on the command line: relative paths are taken from
-// the directory `bazel run` was called in (BUILD_WORKING_DIRECTORY) when set.
-std::string ResolveUserPath(const std::string& path);
-
-// Parses "0.25,0.5,1" into fractions; throws rcdnn::Error naming the flag.
-std::vector<double> ParseFractions(const std::string& text, const std::string& flag);
-
 }  // namespace rcdnn::models

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     std::string config = "target=" + target + "\nprofile=" + context_options.profile + "\ndataset=" +
                          context.dataset.content_sha256 + "\nshutdown=" + shutdown_text + "\n";
     for (const std::string& raw_path : model_paths) {
-      const std::string path = ResolveUserPath(raw_path);
+      const std::string path = rcdnn::ResolveUserPath(raw_path);
       const Model model = LoadModel(path);
       if (model.spec.source_text != context.spec.source_text) {
         throw rcdnn::Error("model '" + path + "' was trained on another spec than " + context_options.spec_path);
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
       if (shutdown_text.empty()) {
         for (int i = 0; i < model.NumIncrements(); ++i) points.push_back({model.schedule[i], i, i + 1});
       } else {
-        for (double f : ParseFractions(shutdown_text, "shutdown-fractions")) {
+        for (double f : rcdnn::ParseFractions(shutdown_text, "shutdown-fractions")) {
           points.push_back({UniformWidths(context.spec, f), model.NumIncrements() - 1, 0});
         }
       }
@@ -144,8 +144,8 @@ int main(int argc, char** argv) {
           csv += line;
         }
       }
-      rcdnn::WriteFileAtomically(ResolveUserPath(predictions_path), csv);
-      artifacts.push_back({"predictions", ResolveUserPath(predictions_path), rcdnn::Sha256Hex(csv)});
+      rcdnn::WriteFileAtomically(rcdnn::ResolveUserPath(predictions_path), csv);
+      artifacts.push_back({"predictions", rcdnn::ResolveUserPath(predictions_path), rcdnn::Sha256Hex(csv)});
     }
     results::RunInfo info = results::CurrentMachineInfo();
     info.target = target;
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
     info.threads = context_options.threads;
     info.config_json = config;
     info.run_key = results::RunKey(info.code_version, target, config);
-    results::Store store = results::Store::Open(ResolveUserPath(db_path));
+    results::Store store = results::Store::Open(rcdnn::ResolveUserPath(db_path));
     store.WriteRun(info, metrics, artifacts);
     std::fprintf(stderr, "evaluate: wrote %zu metrics to %s\n", metrics.size(), db_path.c_str());
   });

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     model.metadata["iterations"] = std::to_string(report.TotalIterations());
     model.metadata["train_seconds"] = std::to_string(report.phase_seconds.at(0));
     model.metadata["final_loss"] = std::to_string(report.phase_final_loss.at(0));
-    SaveModel(ResolveUserPath(out), model);
+    SaveModel(rcdnn::ResolveUserPath(out), model);
     std::fprintf(stderr, "golden: wrote %s (%lld iterations, final loss %.4f)\n", out.c_str(),
                  static_cast<long long>(report.TotalIterations()), report.phase_final_loss.at(0));
   });

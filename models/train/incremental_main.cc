@@ -33,10 +33,10 @@ int main(int argc, char** argv) {
   return RunMain("incremental", [&] {
     const RunContext context = LoadRunContext(context_options);
     trainer.seed = context_options.seed;
-    const std::vector<Widths> schedule = UniformSchedule(context.spec, ParseFractions(fractions_text, "fractions"));
+    const std::vector<Widths> schedule = UniformSchedule(context.spec, rcdnn::ParseFractions(fractions_text, "fractions"));
     std::vector<Model> goldens;
     std::istringstream paths(golden_text);
-    for (std::string path; std::getline(paths, path, ',');) goldens.push_back(LoadModel(ResolveUserPath(path)));
+    for (std::string path; std::getline(paths, path, ',');) goldens.push_back(LoadModel(rcdnn::ResolveUserPath(path)));
     const Network net(context.spec, EngineOptions{context_options.threads});
     TrainReport report;
     Model model = TrainIncremental(net, context.solver, context.dataset.train, schedule, goldens, trainer, &report);
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     double seconds = 0;
     for (double s : report.phase_seconds) seconds += s;
     model.metadata["train_seconds"] = std::to_string(seconds);
-    SaveModel(ResolveUserPath(out), model);
+    SaveModel(rcdnn::ResolveUserPath(out), model);
     std::fprintf(stderr, "incremental: wrote %s (%zu increments, %lld iterations)\n", out.c_str(), schedule.size(),
                  static_cast<long long>(report.TotalIterations()));
   });
