@@ -176,10 +176,54 @@ def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], pr
         budget = budget,
         profile = profile,
     )
+    fixed_point_check(
+        name = net + "_fixed_point",
+        network = network,
+        dataset = dataset,
+        model = ":%s_incremental_golden_init" % net,
+        profile = profile,
+    )
     native.filegroup(
         name = net + "_shards",
         tags = ["manual"],
-        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime"]],
+        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime", "fixed_point"]],
+    )
+
+# Test images the fixed-point check compares, per profile (bit-accurate
+# simulation is about 200-400 M MACs/s: ALEXnet's four increments in two
+# formats take about 0.1 s an image).
+_FIXED_POINT_IMAGES = {"smoke": "200", "quick": "500", "paper": "9000"}
+
+def _fixed_point_images(profile):
+    if profile:
+        return _FIXED_POINT_IMAGES[profile]
+    return select({
+        "//artifacts:profile_smoke": _FIXED_POINT_IMAGES["smoke"],
+        "//artifacts:profile_paper": _FIXED_POINT_IMAGES["paper"],
+        "//conditions:default": _FIXED_POINT_IMAGES["quick"],
+    })
+
+def fixed_point_check(name, network, dataset, model, profile = None):
+    """Every increment of `model` in the tile's fixed-point arithmetic
+    (Table 1's <32,16> and <16,10>, bit-accurate) against the float engine
+    on the same test images: accuracy, agreement and the accuracy drop
+    (accel_sim's model_on_accel). Outputs `<name>.db`."""
+    techs = ["//accel_sim:tech/fixed32_16.tech", "//accel_sim:tech/fixed16_10.tech"]
+    native.genrule(
+        name = name,
+        srcs = ["@datasets//:%s" % dataset, model] + techs,
+        outs = [name + ".db"],
+        tools = ["//accel_sim:model_on_accel"],
+        cmd = ("$(location //accel_sim:model_on_accel) --model $(location %s) --dataset %s --data-root external/datasets " +
+               "--threads %s --tech %s --target //artifacts:%s --db $@ --images ") % (
+                  model,
+                  dataset,
+                  ACTION_THREADS,
+                  " ".join(["$(location %s)" % t for t in techs]),
+                  name,
+              ) + _fixed_point_images(profile) + " 2> >(tail -c 4000 >&2)",
+        message = "Fixed point against float on the tile (%s)" % network,
+        tags = ["manual"],
     )
 
 def runtime_analysis(name, network, evaluation, models, cost = None, budget = None, profile = None):

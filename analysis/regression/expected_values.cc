@@ -51,13 +51,15 @@ double DefaultTolerance(const std::string& name) {
   if (name == "accuracy") return 0.03;
   if (name == "energy_savings_pct" || name == "accuracy_drop_pct") return 5.0;
   if (name == "mean_deployed_fraction") return 0.1;
+  if (name == "fixed_point_accuracy_drop_pct") return 1.5;  // points; one of 200 smoke images is 0.5
   return 1e-9;  // images, storage_bytes, relative_macs, storage_overhead_pct
 }
 
 bool IsRegressionMetric(const std::string& name) {
   static const std::set<std::string> kNames = {"accuracy",           "images",         "relative_macs",
                                                "storage_bytes",      "energy_savings_pct", "accuracy_drop_pct",
-                                               "mean_deployed_fraction", "storage_overhead_pct"};
+                                               "mean_deployed_fraction", "storage_overhead_pct",
+                                               "fixed_point_accuracy_drop_pct"};
   return kNames.count(name) > 0;
 }
 
@@ -99,13 +101,18 @@ std::vector<ExpectedValue> ReadExpected(const std::string& path) {
   return values;
 }
 
+// A CSV field: quoted when it holds a comma (a width, a key like format=<16,10>).
+std::string CsvField(const std::string& text) {
+  return text.find(',') == std::string::npos ? text : "\"" + text + "\"";
+}
+
 std::string FormatExpected(const std::vector<ExpectedValue>& values) {
   std::ostringstream out;
   out << kHeader << "\n";
   out.precision(17);
   for (const ExpectedValue& v : values) {
     out << v.dataset << "," << v.network << "," << v.name << "," << v.method << ",\"" << v.width << "\","
-        << (v.increment ? std::to_string(v.increment) : "") << "," << v.split << "," << v.key << "," << v.value << ","
+        << (v.increment ? std::to_string(v.increment) : "") << "," << v.split << "," << CsvField(v.key) << "," << v.value << ","
         << v.tolerance << "\n";
   }
   return out.str();

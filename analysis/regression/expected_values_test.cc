@@ -37,6 +37,24 @@ TEST(ExpectedValues, RoundTripAndPass) {
   EXPECT_TRUE(c.failures.empty());
 }
 
+TEST(ExpectedValues, KeysWithCommasRoundTrip) {
+  results::Store store = results::Store::Open(Temp("k.db"));
+  results::RunInfo info;
+  info.run_key = "k";
+  info.dataset_name = "mnist";
+  store.WriteRun(info, {{"fixed_point_accuracy_drop_pct", "lenet", "5,13,125", "fixed16_10", "test", "format=<16,10>", 1,
+                         0.5, "%"}},
+                 {});
+  const auto actual = CollectActual(store);
+  ASSERT_EQ(actual.size(), 1u);
+  WriteFileAtomically(Temp("k.csv"), FormatExpected(actual));
+  const auto expected = ReadExpected(Temp("k.csv"));
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_EQ(expected[0].key, "format=<16,10>");
+  EXPECT_EQ(expected[0].tolerance, 1.5);
+  EXPECT_EQ(Compare(expected, actual).checked, 1);
+}
+
 TEST(ExpectedValues, DriftIsNamed) {
   const auto expected = CollectActual(StoreWithAccuracy(Temp("b.db"), 0.70));
   const auto drifted = CollectActual(StoreWithAccuracy(Temp("c.db"), 0.60));
