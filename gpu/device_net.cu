@@ -1,17 +1,19 @@
-// CUDA implementation of device_net.h: im2col + cuBLAS SGEMM on the sliced
-// weight blocks, and small kernels for bias(+ReLU), pooling (Caffe's window
-// rules, as models/engine/pool_layer.cc) and ReLU.
+// CUDA implementation of device_net.h: forward_steps.h's plan (im2col +
+// cuBLAS SGEMM on the sliced weight blocks, bias(+ReLU), pooling, ReLU) run
+// by a backend of CUDA kernels and cuBLAS calls on one stream.
 #include "gpu/device_net.h"
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
-#include <cfloat>
+#include <cstdint>
 #include <chrono>
 #include <string>
 
 #include "common/error.h"
+#include "gpu/forward_steps.h"
+#include "gpu/kernel_math.h"
 
 namespace rcdnn::gpu {
 namespace {
@@ -38,81 +40,83 @@ int Blocks(int64_t total) {
   return static_cast<int>(blocks < 65535 ? (blocks > 0 ? blocks : 1) : 65535);
 }
 
-// col[b][c * k * k + ky * k + kx][oy * ow + ox] = in[b][c][oy*s - pad + ky][ox*s - pad + kx], 0 outside.
-__global__ void Im2Col(const float* __restrict__ in, int n, int channels, int height, int width, int kernel,
-                       int stride, int pad, int out_height, int out_width, float* __restrict__ col) {
-  const int pixels = out_height * out_width;
-  const int rows = channels * kernel * kernel;
-  const int64_t total = static_cast<int64_t>(n) * rows * pixels;
+// One thread per output value, in grid-stride loops; what each value is
+// comes from kernel_math.h, which host_steps_test checks on the host.
+__global__ void Im2ColKernel(const float* __restrict__ in, Im2ColShape shape, float* __restrict__ col) {
+  const int64_t total = shape.ColFloats();
   for (int64_t idx = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; idx < total;
        idx += static_cast<int64_t>(blockDim.x) * gridDim.x) {
-    const int p = static_cast<int>(idx % pixels);
-    const int64_t rest = idx / pixels;
-    const int row = static_cast<int>(rest % rows);
-    const int64_t b = rest / rows;
-    const int kx = row % kernel, ky = (row / kernel) % kernel, c = row / (kernel * kernel);
-    const int y = (p / out_width) * stride - pad + ky, x = (p % out_width) * stride - pad + kx;
-    col[idx] = (y >= 0 && y < height && x >= 0 && x < width)
-                   ? in[((b * channels + c) * height + y) * static_cast<int64_t>(width) + x]
-                   : 0.0f;
+    col[idx] = Im2ColAt(in, shape, idx);
   }
 }
 
-// out[b][c][p] += bias[c], then max(0, .) when relu.
-__global__ void BiasRelu(float* __restrict__ out, const float* __restrict__ bias, int n, int channels, int pixels,
-                         bool relu) {
-  const int64_t total = static_cast<int64_t>(n) * channels * pixels;
+__global__ void BiasReluKernel(float* __restrict__ out, const float* __restrict__ bias, int channels, int64_t pixels,
+                               int64_t total, bool relu) {
   for (int64_t idx = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; idx < total;
        idx += static_cast<int64_t>(blockDim.x) * gridDim.x) {
-    const float v = out[idx] + bias[(idx / pixels) % channels];
-    out[idx] = relu ? fmaxf(v, 0.0f) : v;
+    out[idx] = BiasReluAt(out[idx], bias, channels, pixels, idx, relu);
   }
 }
 
-__global__ void Relu(float* __restrict__ data, int64_t total) {
+__global__ void PoolKernel(const float* __restrict__ in, PoolShape shape, float* __restrict__ out) {
+  const int64_t total = shape.OutputFloats();
   for (int64_t idx = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; idx < total;
        idx += static_cast<int64_t>(blockDim.x) * gridDim.x) {
-    data[idx] = fmaxf(data[idx], 0.0f);
+    out[idx] = PoolAt(in, shape, idx);
   }
 }
 
-// Caffe's pooling: window start o * stride - pad; values clipped to the
-// input, the average's divisor clipped to the padded input; the first
-// maximum wins (strictly greater), as on the CPU.
-__global__ void Pool(const float* __restrict__ in, int planes, int height, int width, int out_height,
-                     int out_width, int kernel, int stride, int pad, bool max_pool, float* __restrict__ out) {
-  const int64_t total = static_cast<int64_t>(planes) * out_height * out_width;
+__global__ void ReluKernel(const float* __restrict__ in, float* __restrict__ out, int64_t total) {
   for (int64_t idx = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; idx < total;
        idx += static_cast<int64_t>(blockDim.x) * gridDim.x) {
-    const int ox = static_cast<int>(idx % out_width);
-    const int oy = static_cast<int>((idx / out_width) % out_height);
-    const int64_t plane = idx / (static_cast<int64_t>(out_width) * out_height);
-    const int y0 = oy * stride - pad, x0 = ox * stride - pad;
-    const int y_end = min(y0 + kernel, height), x_end = min(x0 + kernel, width);
-    const float* src = in + plane * height * width;
-    float value = max_pool ? -FLT_MAX : 0.0f;
-    for (int y = max(y0, 0); y < y_end; ++y) {
-      for (int x = max(x0, 0); x < x_end; ++x) {
-        const float v = src[y * width + x];
-        if (max_pool) {
-          if (v > value) value = v;
-        } else {
-          value += v;
-        }
-      }
+    out[idx] = fmaxf(in[idx], 0.0f);
+  }
+}
+
+// The Backend of forward_steps.h on the device: kernels and cuBLAS calls
+// enqueued on one stream.
+class CudaBackend {
+ public:
+  CudaBackend(cudaStream_t stream, cublasHandle_t cublas) : stream_(stream), cublas_(cublas) {}
+
+  void Im2Col(const float* in, const Im2ColShape& shape, float* col) {
+    Im2ColKernel<<<Blocks(shape.ColFloats()), kThreads, 0, stream_>>>(in, shape, col);
+    RCDNN_CUDA(cudaGetLastError());
+  }
+
+  void Gemm(const GemmCall& g) {
+    const float one = 1.0f, zero = 0.0f;
+    const cublasOperation_t op_a = g.transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N;
+    if (g.batch == 1) {
+      RCDNN_CUDA(cublasSgemm(cublas_, op_a, CUBLAS_OP_N, g.m, g.n, g.k, &one, g.a, g.lda, g.b, g.ldb, &zero, g.c,
+                             g.ldc));
+    } else {
+      RCDNN_CUDA(cublasSgemmStridedBatched(cublas_, op_a, CUBLAS_OP_N, g.m, g.n, g.k, &one, g.a, g.lda,
+                                           static_cast<long long>(g.stride_a), g.b, g.ldb,
+                                           static_cast<long long>(g.stride_b), &zero, g.c, g.ldc,
+                                           static_cast<long long>(g.stride_c), g.batch));
     }
-    if (!max_pool) {
-      const int divisor = (min(y0 + kernel, height + pad) - y0) * (min(x0 + kernel, width + pad) - x0);
-      value /= static_cast<float>(divisor);
-    }
-    out[idx] = value;
   }
-}
 
-struct DeviceTensor {
-  float* weights = nullptr;
-  float* bias = nullptr;
-  int rows = 0, cols = 0;
+  void BiasRelu(float* out, const float* bias, int n, int channels, int64_t pixels, bool relu) {
+    const int64_t total = n * channels * pixels;
+    BiasReluKernel<<<Blocks(total), kThreads, 0, stream_>>>(out, bias, channels, pixels, total, relu);
+    RCDNN_CUDA(cudaGetLastError());
+  }
+
+  void Pool(const float* in, const PoolShape& shape, float* out) {
+    PoolKernel<<<Blocks(shape.OutputFloats()), kThreads, 0, stream_>>>(in, shape, out);
+    RCDNN_CUDA(cudaGetLastError());
+  }
+
+  void Relu(const float* in, float* out, int64_t count) {
+    ReluKernel<<<Blocks(count), kThreads, 0, stream_>>>(in, out, count);
+    RCDNN_CUDA(cudaGetLastError());
+  }
+
+ private:
+  cudaStream_t stream_;
+  cublasHandle_t cublas_;
 };
 
 }  // namespace
@@ -165,7 +169,7 @@ DeviceInfo QueryDevice() {
 
 struct DeviceNet::Impl {
   DeviceNetSizes sizes;
-  std::vector<DeviceTensor> tensors;
+  std::vector<TensorView> tensors;  // device pointers
   int64_t uploaded_bytes = 0;
   float* input = nullptr;     // max_batch * input_floats
   float* ping = nullptr;      // max_batch * max_activation_floats
@@ -178,9 +182,9 @@ struct DeviceNet::Impl {
   cudaEvent_t start = nullptr, stop = nullptr;
 
   ~Impl() {  // best effort: nothing here may throw
-    for (DeviceTensor& t : tensors) {
-      cudaFree(t.weights);
-      cudaFree(t.bias);
+    for (TensorView& t : tensors) {
+      cudaFree(const_cast<float*>(t.weights));
+      cudaFree(const_cast<float*>(t.bias));
     }
     cudaFree(input);
     cudaFree(ping);
@@ -195,9 +199,7 @@ struct DeviceNet::Impl {
   }
 
   void Stage(const float* images, int n) {
-    if (n < 1 || n > sizes.max_batch) {
-      throw Error("DeviceNet: batch " + std::to_string(n) + " outside [1, " + std::to_string(sizes.max_batch) + "]");
-    }
+    CheckBatch(sizes, n);
     std::copy(images, images + n * sizes.input_floats, host_input);
   }
 
@@ -205,76 +207,17 @@ struct DeviceNet::Impl {
   void Enqueue(const std::vector<DeviceOp>& ops, int n) {
     RCDNN_CUDA(cudaMemcpyAsync(input, host_input, sizeof(float) * n * sizes.input_floats, cudaMemcpyHostToDevice,
                                stream));
-    const float* current = input;
-    int64_t current_floats = sizes.input_floats;  // per image
-    const float one = 1.0f, zero = 0.0f;
-    for (const DeviceOp& op : ops) {
-      float* out = current == ping ? pong : ping;
-      const int64_t out_pixels = static_cast<int64_t>(op.out_height) * op.out_width;
-      const int64_t out_floats = op.out_channels * out_pixels;
-      switch (op.kind) {
-        case OpKind::kConv: {
-          const DeviceTensor& t = tensors.at(op.tensor);
-          const int k_rows = op.in_channels * op.kernel * op.kernel;
-          const float* columns = current;
-          if (op.kernel != 1 || op.stride != 1 || op.pad != 0) {
-            Im2Col<<<Blocks(static_cast<int64_t>(n) * k_rows * out_pixels), kThreads, 0, stream>>>(
-                current, n, op.in_channels, op.in_height, op.in_width, op.kernel, op.stride, op.pad, op.out_height,
-                op.out_width, col);
-            RCDNN_CUDA(cudaGetLastError());
-            columns = col;
-          }
-          // Column-major view: out^T (P x o) = col^T (P x K) * W^T (K x o).
-          RCDNN_CUDA(cublasSgemmStridedBatched(cublas, CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(out_pixels),
-                                               op.out_channels, k_rows, &one, columns, static_cast<int>(out_pixels),
-                                               static_cast<long long>(k_rows) * out_pixels, t.weights, t.cols, 0,
-                                               &zero, out, static_cast<int>(out_pixels), out_floats, n));
-          BiasRelu<<<Blocks(n * out_floats), kThreads, 0, stream>>>(out, t.bias, n, op.out_channels,
-                                                                    static_cast<int>(out_pixels), op.fused_relu);
-          RCDNN_CUDA(cudaGetLastError());
-          break;
-        }
-        case OpKind::kFc: {
-          const DeviceTensor& t = tensors.at(op.tensor);
-          const int k_cols = static_cast<int>(op.in_channels * static_cast<int64_t>(op.in_height) * op.in_width);
-          // Column-major view: out^T (o x n) = W (o x K, stored as K x o with ld cols)^T * in^T (K x n).
-          RCDNN_CUDA(cublasSgemm(cublas, CUBLAS_OP_T, CUBLAS_OP_N, op.out_channels, n, k_cols, &one, t.weights,
-                                 t.cols, current, k_cols, &zero, out, op.out_channels));
-          BiasRelu<<<Blocks(n * out_floats), kThreads, 0, stream>>>(out, t.bias, n, op.out_channels,
-                                                                    static_cast<int>(out_pixels), op.fused_relu);
-          RCDNN_CUDA(cudaGetLastError());
-          break;
-        }
-        case OpKind::kMaxPool:
-        case OpKind::kAvgPool:
-          Pool<<<Blocks(n * out_floats), kThreads, 0, stream>>>(current, n * op.in_channels, op.in_height,
-                                                                op.in_width, op.out_height, op.out_width, op.kernel,
-                                                                op.stride, op.pad, op.kind == OpKind::kMaxPool, out);
-          RCDNN_CUDA(cudaGetLastError());
-          break;
-        case OpKind::kRelu:
-          out = const_cast<float*>(current);  // in place
-          Relu<<<Blocks(n * out_floats), kThreads, 0, stream>>>(out, n * out_floats);
-          RCDNN_CUDA(cudaGetLastError());
-          break;
-      }
-      current = out;
-      current_floats = out_floats;
-    }
-    if (current_floats != sizes.classes) {
-      throw Error("DeviceNet: the ops end with " + std::to_string(current_floats) + " values per image, not " +
-                  std::to_string(sizes.classes) + " logits");
-    }
-    RCDNN_CUDA(cudaMemcpyAsync(host_logits, current, sizeof(float) * n * sizes.classes, cudaMemcpyDeviceToHost,
+    CudaBackend backend(stream, cublas);
+    const float* logits =
+        EnqueueSteps(ops, n, {input, ping, pong, col}, tensors, sizes.input_floats, sizes.classes, backend);
+    RCDNN_CUDA(cudaMemcpyAsync(host_logits, logits, sizeof(float) * n * sizes.classes, cudaMemcpyDeviceToHost,
                                stream));
   }
 };
 
 DeviceNet::DeviceNet(const std::vector<HostTensor>& tensors, const DeviceNetSizes& sizes)
     : impl_(std::make_unique<Impl>()) {
-  if (sizes.max_batch < 1 || sizes.input_floats < 1 || sizes.max_activation_floats < 1 || sizes.classes < 1) {
-    throw Error("DeviceNet: buffer sizes must be positive");
-  }
+  ValidateSizes(sizes);
   const DeviceInfo device = QueryDevice();
   if (!device.usable) throw Error("no usable CUDA device: " + device.reason);
   Impl& d = *impl_;
@@ -287,26 +230,25 @@ DeviceNet::DeviceNet(const std::vector<HostTensor>& tensors, const DeviceNetSize
   RCDNN_CUDA(cudaEventCreate(&d.start));
   RCDNN_CUDA(cudaEventCreate(&d.stop));
   for (const HostTensor& host : tensors) {
-    DeviceTensor t;
-    t.rows = host.rows;
-    t.cols = host.cols;
     const size_t weight_bytes = sizeof(float) * static_cast<size_t>(host.rows) * host.cols;
     const size_t bias_bytes = sizeof(float) * static_cast<size_t>(host.rows);
-    d.tensors.push_back(t);  // owned by Impl from here on, freed even if a copy below fails
-    DeviceTensor& owned = d.tensors.back();
-    RCDNN_CUDA(cudaMalloc(&owned.weights, weight_bytes));
-    RCDNN_CUDA(cudaMalloc(&owned.bias, bias_bytes));
-    RCDNN_CUDA(cudaMemcpy(owned.weights, host.weights, weight_bytes, cudaMemcpyHostToDevice));
-    RCDNN_CUDA(cudaMemcpy(owned.bias, host.bias, bias_bytes, cudaMemcpyHostToDevice));
+    d.tensors.push_back({nullptr, nullptr, host.rows, host.cols});  // freed by Impl even if a call below fails
+    float* weights = nullptr;
+    float* bias = nullptr;
+    RCDNN_CUDA(cudaMalloc(&weights, weight_bytes));
+    d.tensors.back().weights = weights;
+    RCDNN_CUDA(cudaMalloc(&bias, bias_bytes));
+    d.tensors.back().bias = bias;
+    RCDNN_CUDA(cudaMemcpy(weights, host.weights, weight_bytes, cudaMemcpyHostToDevice));
+    RCDNN_CUDA(cudaMemcpy(bias, host.bias, bias_bytes, cudaMemcpyHostToDevice));
     d.uploaded_bytes += static_cast<int64_t>(weight_bytes + bias_bytes);
   }
-  const size_t batch = static_cast<size_t>(sizes.max_batch);
-  RCDNN_CUDA(cudaMalloc(&d.input, sizeof(float) * batch * sizes.input_floats));
-  RCDNN_CUDA(cudaMalloc(&d.ping, sizeof(float) * batch * sizes.max_activation_floats));
-  RCDNN_CUDA(cudaMalloc(&d.pong, sizeof(float) * batch * sizes.max_activation_floats));
-  RCDNN_CUDA(cudaMalloc(&d.col, sizeof(float) * batch * (sizes.max_col_floats > 0 ? sizes.max_col_floats : 1)));
-  RCDNN_CUDA(cudaMallocHost(&d.host_input, sizeof(float) * batch * sizes.input_floats));
-  RCDNN_CUDA(cudaMallocHost(&d.host_logits, sizeof(float) * batch * sizes.classes));
+  RCDNN_CUDA(cudaMalloc(&d.input, sizeof(float) * sizes.InputBufferFloats()));
+  RCDNN_CUDA(cudaMalloc(&d.ping, sizeof(float) * sizes.ActivationBufferFloats()));
+  RCDNN_CUDA(cudaMalloc(&d.pong, sizeof(float) * sizes.ActivationBufferFloats()));
+  RCDNN_CUDA(cudaMalloc(&d.col, sizeof(float) * sizes.ColBufferFloats()));
+  RCDNN_CUDA(cudaMallocHost(&d.host_input, sizeof(float) * sizes.InputBufferFloats()));
+  RCDNN_CUDA(cudaMallocHost(&d.host_logits, sizeof(float) * sizes.LogitsBufferFloats()));
 }
 
 DeviceNet::~DeviceNet() = default;

@@ -3,23 +3,19 @@
 // build time; device_net_stub.cc implements it elsewhere (every call reports
 // that the build has no CUDA). gpu_network.h maps a NetSpec onto it.
 //
-// Layout: activations are image-major NCHW at the ACTIVE channel count, as in
-// the CPU engine (models/engine/layer.h). Weights are uploaded once, at full
-// width, row-major as in models/engine/params.h; an op reads the top-left
-// block of its tensor through cuBLAS leading dimensions (slicing stays a
-// view on the device too):
-//   conv (o active filters, i active input channels, k x k, P output pixels):
-//     per image, out (o x P) = W[0:o, 0:i*k*k] * im2col(in) (i*k*k x P)
-//     = one cublasSgemmStridedBatched over the batch, lda of W = full columns;
-//   fc: out (n x o) = in (n x i*h*w) * W[0:o, 0:i*h*w]^T, one cublasSgemm.
-// cuBLAS runs in its default FP32 math (no TF32), so results match the CPU
-// engine to float rounding.
+// The ops (device_ops.h) run as forward_steps.h plans them: activations
+// image-major NCHW at the active channel count, weights uploaded once at full
+// width and read through cuBLAS leading dimensions, so slicing stays a view
+// on the device too. cuBLAS runs in its default FP32 math (no TF32), so
+// results match the CPU engine to float rounding.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "gpu/device_ops.h"
 
 namespace rcdnn::gpu {
 
@@ -44,35 +40,6 @@ struct DeviceInfo {
 
 // Never throws: a missing driver or device is a DeviceInfo with usable false.
 DeviceInfo QueryDevice();
-
-enum class OpKind { kConv, kMaxPool, kAvgPool, kFc, kRelu };
-
-// One step of a forward pass at the active shapes.
-struct DeviceOp {
-  OpKind kind = OpKind::kConv;
-  int tensor = -1;          // conv/fc: index into the uploaded tensors
-  bool fused_relu = false;  // conv/fc: ReLU applied with the bias
-  int in_channels = 0, in_height = 0, in_width = 0;
-  int out_channels = 0, out_height = 0, out_width = 0;
-  int kernel = 1, stride = 1, pad = 0;  // conv and pool
-};
-
-// A full-width weight matrix (rows x cols, row-major, contiguous) and its
-// `rows` biases, in host memory; copied by the DeviceNet constructor.
-struct HostTensor {
-  const float* weights = nullptr;
-  int rows = 0, cols = 0;
-  const float* bias = nullptr;
-};
-
-// Device buffers are sized once, per image, at full width.
-struct DeviceNetSizes {
-  int max_batch = 1;
-  int64_t input_floats = 0;           // one image
-  int64_t max_activation_floats = 0;  // the largest layer output of one image
-  int64_t max_col_floats = 0;         // the largest conv im2col matrix of one image
-  int classes = 0;
-};
 
 // A model resident on device 0: weights uploaded once (every increment shares
 // them), activation and im2col buffers, pinned host staging buffers, one
