@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/figure.h"
+#include "analysis/networks.h"
 #include "analysis/paper_values.h"
 #include "analysis/store_view.h"
 #include "analysis/table_writer.h"
@@ -20,6 +21,9 @@ struct ArtifactContext {
   const StoreView& store;
   const PaperValues& paper;
   std::string spec_dir;  // holds <network>.net (models/spec)
+  // The profile of the store's results: a missing result's command builds it
+  // in the same profile, since a store never mixes two.
+  std::string profile = kDefaultProfile;
 };
 
 // Something an artifact needs and the store lacks.

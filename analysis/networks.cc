@@ -26,8 +26,8 @@ std::string PaperName(const std::string& id) {
   return n ? n->paper_name : id;
 }
 
-std::string ShardsCommand(const PaperNetwork& network) {
-  return "bazel build --define=profile=smoke " + network.shards_target + "  (needs " + network.needs + ")";
+std::string ShardsCommand(const PaperNetwork& network, const std::string& profile) {
+  return "bazel build --define=profile=" + profile + " " + network.shards_target + "  (needs " + network.needs + ")";
 }
 
 }  // namespace rcdnn::analysis

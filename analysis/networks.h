@@ -24,7 +24,11 @@ const PaperNetwork* FindPaperNetwork(const std::string& id);
 // The paper's name, or the id itself for a network the paper does not have.
 std::string PaperName(const std::string& id);
 
-// The command that produces the accuracy shards of `network`, with what it needs.
-std::string ShardsCommand(const PaperNetwork& network);
+// The profile //artifacts builds without --define=profile=... (artifacts/defs.bzl).
+inline constexpr char kDefaultProfile[] = "quick";
+
+// The command that produces the accuracy shards of `network` in `profile`,
+// with what it needs.
+std::string ShardsCommand(const PaperNetwork& network, const std::string& profile);
 
 }  // namespace rcdnn::analysis

@@ -104,7 +104,7 @@ RenderResult Render(const RenderOptions& options) {
   results::Store store = OpenOutputStore(result.db_path, ShardProfiles(options.shards));
   for (const std::string& shard : options.shards) result.runs_merged += store.MergeFrom(shard);
   const StoreView view(store);
-  const ArtifactContext context{view, paper, options.spec_dir};
+  const ArtifactContext context{view, paper, options.spec_dir, view.DataProfile().value_or(kDefaultProfile)};
 
   std::vector<RenderedArtifact> rendered;
   for (const ArtifactEntry* entry : selected) {

@@ -120,6 +120,20 @@ TEST(Render, NeverMixesProfiles) {
   EXPECT_EQ(Render(Options(mixed, {smoke_shard}, {"table4"})).runs_merged, 3);
 }
 
+// A missing result's command builds it in the profile of the store's runs
+// (a store never mixes two), or in Bazel's default when the store has none.
+TEST(Render, MissingResultsAreBuiltInTheStoresProfile) {
+  const std::string shard = testing::FreshPath("paper_profile_shard.db");
+  testing::WriteLenetStore(shard, "paper");
+  auto first_missing = [](const RenderResult& result) {
+    return result.missing.empty() ? std::string("(nothing missing)") : result.missing[0];
+  };
+  const std::string paper = first_missing(Render(Options(testing::TempDir("paper_hint_out"), {shard}, {"fig9"})));
+  EXPECT_NE(paper.find("bazel build --define=profile=paper //artifacts:"), std::string::npos) << paper;
+  const std::string empty = first_missing(Render(Options(testing::TempDir("empty_hint_out"), {}, {"fig9"})));
+  EXPECT_NE(empty.find("bazel build --define=profile=quick //artifacts:lenet_shards"), std::string::npos) << empty;
+}
+
 TEST(Render, RejectsUnknownArtifactsAndMissingShards) {
   const std::string out = testing::TempDir("unknown_out");
   const std::string error = RenderError(Options(out, {}, {"table10"}));
@@ -167,6 +181,19 @@ TEST(Report, Base64) {
   EXPECT_EQ(Base64("foo"), "Zm9v");
   EXPECT_EQ(Base64("foobar"), "Zm9vYmFy");
   EXPECT_EQ(Base64(std::string("\xff\x00\x80", 3)), "/wCA");
+}
+
+TEST(StoreView, DataProfileIsTheOneProfileOfTheRunsThatReadData) {
+  const std::string path = testing::FreshPath("data_profile.db");
+  EXPECT_EQ(StoreView(results::Store::Open(path)).DataProfile(), std::nullopt);  // empty
+  results::RunInfo simulation = testing::TestRun("//accel_sim:table4", "paper");
+  simulation.dataset_name = simulation.dataset_display_name = simulation.dataset_sha256 = "";
+  results::Store::Open(path).WriteRun(simulation, {}, {});
+  EXPECT_EQ(StoreView(results::Store::Open(path)).DataProfile(), std::nullopt);  // reads no data set
+  results::Store::Open(path).WriteRun(testing::TestRun("//artifacts:lenet_eval_golden", "smoke"), {}, {});
+  EXPECT_EQ(StoreView(results::Store::Open(path)).DataProfile(), "smoke");
+  results::Store::Open(path).WriteRun(testing::TestRun("//artifacts:lenet_eval_shutdown", "quick"), {}, {});
+  EXPECT_EQ(StoreView(results::Store::Open(path)).DataProfile(), std::nullopt);  // two profiles
 }
 
 TEST(StoreView, LaterRunWinsARepeatedMeasurement) {

@@ -62,6 +62,16 @@ std::optional<double> StoreView::Value(const std::string& name, const std::strin
   return std::nullopt;
 }
 
+std::optional<std::string> StoreView::DataProfile() const {
+  std::optional<std::string> profile;
+  for (const results::RunRow& run : runs_) {
+    if (run.info.dataset_sha256.empty()) continue;  // a simulation of shapes is the same at any profile
+    if (profile && *profile != run.info.profile) return std::nullopt;
+    profile = run.info.profile;
+  }
+  return profile;
+}
+
 std::vector<std::string> StoreView::NetworksWith(const std::string& name) const {
   results::MetricFilter filter;
   filter.name = name;

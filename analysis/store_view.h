@@ -42,6 +42,10 @@ class StoreView {
   // measurement of the same metric.
   int64_t superseded() const { return superseded_; }
 
+  // The profile shared by every run that read a data set; nothing when there
+  // is no such run or they differ.
+  std::optional<std::string> DataProfile() const;
+
   // The networks that have at least one metric called `name`.
   std::vector<std::string> NetworksWith(const std::string& name) const;
 

@@ -96,10 +96,10 @@ std::string ChannelsLabel(const std::string& width, int full_first_width) {
   return std::to_string(FirstWidth(width)) + "/" + std::to_string(full_first_width);
 }
 
-Missing MissingShards(const std::string& network, const std::string& what) {
+Missing MissingShards(const ArtifactContext& context, const std::string& network, const std::string& what) {
   const PaperNetwork* n = FindPaperNetwork(network);
   if (n == nullptr) return {what, "(no producer known for network '" + network + "')"};
-  return {what, ShardsCommand(*n)};
+  return {what, ShardsCommand(*n, context.profile)};
 }
 
 void NoteStandIns(Table* table) {
@@ -147,7 +147,7 @@ void AddCurveFigure(const ArtifactContext& context, const std::string& id, const
       }
     }
     if (runs.empty()) {
-      out->missing.push_back(MissingShards(network, "no " + split + " accuracy of " + PaperName(network) +
+      out->missing.push_back(MissingShards(context, network, "no " + split + " accuracy of " + PaperName(network) +
                                                         " for methods " + methods +
                                                         " (metrics accuracy and relative_macs)"));
       continue;
@@ -175,7 +175,7 @@ void AddCurveFigure(const ArtifactContext& context, const std::string& id, const
       panel.series.push_back(std::move(series));
     }
     if (!absent.empty()) {
-      out->missing.push_back(MissingShards(network, PaperName(network) + " lacks " + split + " accuracy of " + absent));
+      out->missing.push_back(MissingShards(context, network, PaperName(network) + " lacks " + split + " accuracy of " + absent));
     }
     figure.panels.push_back(std::move(panel));
   }

@@ -60,7 +60,7 @@ int FullFirstWidth(const ArtifactContext& context, const std::string& network, c
 std::string ChannelsLabel(const std::string& width, int full_first_width);
 
 // A Missing entry for a paper network whose accuracy shards are absent.
-Missing MissingShards(const std::string& network, const std::string& what);
+Missing MissingShards(const ArtifactContext& context, const std::string& network, const std::string& what);
 
 // When a row's "data set" cell names a stand-in ("... (stand-in for MNIST)"),
 // adds a note that its paper comparison spans two data sets.

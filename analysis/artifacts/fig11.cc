@@ -56,7 +56,7 @@ ArtifactOutput Fig11(const ArtifactContext& context) {
       if (network.id == "lenet") {
         out.missing.push_back({"no controller trace of LeNet (metrics fig11_budget_energy, method controller, and "
                                "fig11_energy_uj or fig11_relative_macs, methods controller-<policy>; key image=<i>)",
-                               ShardsCommand(network) + "; its runtime-scheme analysis runs Algorithm 2 on "
+                               ShardsCommand(network, context.profile) + "; its runtime-scheme analysis runs Algorithm 2 on "
                                "artifacts/budgets/lenet.budget"});
       }
       continue;

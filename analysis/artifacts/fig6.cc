@@ -23,7 +23,7 @@ ArtifactOutput Fig6(const ArtifactContext& context) {
   for (const std::string& network : present) {
     const std::vector<CurvePoint> points = AccuracyCurve(context.store, network, "golden", "val");
     if (points.empty()) {
-      out.missing.push_back(MissingShards(network, "no golden validation accuracy of " + PaperName(network) +
+      out.missing.push_back(MissingShards(context, network, "no golden validation accuracy of " + PaperName(network) +
                                                        " (metrics accuracy and relative_macs, method golden, split val)"));
       continue;
     }

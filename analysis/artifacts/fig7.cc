@@ -55,7 +55,7 @@ ArtifactOutput Fig7(const ArtifactContext& context) {
     const auto correct = Histograms(context.store, "margin_hist_correct", network, &runs);
     const auto wrong = Histograms(context.store, "margin_hist_wrong", network, &runs);
     if (correct.empty() || wrong.empty()) {
-      out.missing.push_back(MissingShards(network, "no margin histograms of " + PaperName(network) +
+      out.missing.push_back(MissingShards(context, network, "no margin histograms of " + PaperName(network) +
                                                        " (metrics margin_hist_correct / margin_hist_wrong, method "
                                                        "golden, split val, key bin=<low>)"));
       continue;

@@ -111,7 +111,7 @@ ArtifactOutput Table6(const ArtifactContext& context) {
       Append(&row, overhead.Cells(paper ? paper->number : std::nullopt, storage.OursPct()));
       table.rows.push_back(row);
     } else {
-      out.missing.push_back(MissingShards(network.id, "no storage_bytes (keys shared/head) of an incremental model of " +
+      out.missing.push_back(MissingShards(context, network.id, "no storage_bytes (keys shared/head) of an incremental model of " +
                                                           network.paper_name));
     }
     if (storage.big_little_reference_bytes > 0) {
@@ -123,7 +123,7 @@ ArtifactOutput Table6(const ArtifactContext& context) {
       Append(&row, overhead.Cells(paper ? paper->number : std::nullopt, storage.BigLittlePct()));
       table.rows.push_back(row);
     } else {
-      out.missing.push_back(MissingShards(network.id, "fewer than two golden models' storage_bytes of " +
+      out.missing.push_back(MissingShards(context, network.id, "fewer than two golden models' storage_bytes of " +
                                                           network.paper_name));
     }
   }

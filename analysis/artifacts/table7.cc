@@ -60,7 +60,7 @@ ArtifactOutput Table7(const ArtifactContext& context) {
                                  " (metrics table7_num_increments / table7_fraction, method sweep, key "
                                  "reuse=no-reuse;cost=...; table7_threshold, method opportunistic, key " +
                                  kPaperScheme + ")",
-                             ShardsCommand(network) + "; the runtime-scheme analysis (models/runtime `runtime`) is part of it"});
+                             ShardsCommand(network, context.profile) + "; the runtime-scheme analysis (models/runtime `runtime`) is part of it"});
     }
     out.run_ids.insert(runs.begin(), runs.end());
     const std::string dataset = DatasetLabel(context.store, runs);

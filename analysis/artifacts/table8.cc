@@ -31,7 +31,7 @@ ArtifactOutput Table8(const ArtifactContext& context) {
       points = AccuracyCurve(context.store, network.id, method, "test");
     }
     if (points.empty()) {
-      out.missing.push_back(MissingShards(network.id, "no test accuracy of incremental training of " +
+      out.missing.push_back(MissingShards(context, network.id, "no test accuracy of incremental training of " +
                                                           network.paper_name));
       continue;
     }

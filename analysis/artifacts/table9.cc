@@ -110,7 +110,7 @@ ArtifactOutput Table9(const ArtifactContext& context) {
                                  " (metrics accuracy_drop_pct, key " + kPaperScheme +
                                  ";vs=golden-full, and energy_savings_pct, key " + kPaperScheme +
                                  "; method opportunistic, split test)",
-                             ShardsCommand(network) + "; the runtime-scheme analysis (models/runtime `runtime`) is part of it, "
+                             ShardsCommand(network, context.profile) + "; the runtime-scheme analysis (models/runtime `runtime`) is part of it, "
                                  "with the accelerator's cost file from //artifacts:accel_sim"});
     }
     out.run_ids.insert(runs.begin(), runs.end());
