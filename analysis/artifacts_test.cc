@@ -370,7 +370,7 @@ TEST_F(ArtifactsTest, Table4WaitsForTheAcceleratorThenComparesIt) {
   EXPECT_EQ(Cell(TableOf(RunArtifact("table8"), "table8"), 0, "E (uJ) ours"), "11.18");
 }
 
-TEST_F(ArtifactsTest, Table5LabelsThePlatform) {
+TEST_F(ArtifactsTest, Table5HasATablePerMeasuredPlatform) {
   AddRun("//cpu:test", {{"time_us", "lenet", "20,50,500", "cpu", "", "batch=8", 4, 1000, "us"},
                         {"time_us", "lenet", "20,50,500", "cpu", "", "total", 4, 2000, "us"}});
   const ArtifactOutput out = RunArtifact("table5");
@@ -379,6 +379,17 @@ TEST_F(ArtifactsTest, Table5LabelsThePlatform) {
   EXPECT_EQ(Cell(t, 3, "T (us) paper"), "3140");
   EXPECT_EQ(Cell(t, 3, "T (us) ours"), "2000");  // key "total" only
   EXPECT_EQ(Cell(t, 3, "E (uJ) paper"), "29400");
+  EXPECT_EQ(out.tables.size(), 1u);
+
+  // With a GPU measured too, both platforms get a table, the GPU's first.
+  AddRun("//gpu:test", {{"time_us", "lenet", "20,50,500", "gpu", "", "total", 4, 150, "us"}});
+  const ArtifactOutput both = RunArtifact("table5");
+  ASSERT_EQ(both.tables.size(), 2u);
+  EXPECT_NE(TableOf(both, "table5").title.find("ours: gpu"), std::string::npos);
+  EXPECT_EQ(Cell(TableOf(both, "table5"), 3, "T (us) ours"), "150");
+  EXPECT_NE(TableOf(both, "table5_cpu").title.find("ours: cpu"), std::string::npos);
+  EXPECT_EQ(Cell(TableOf(both, "table5_cpu"), 3, "T (us) ours"), "2000");
+  EXPECT_EQ(both.run_ids.size(), 2u);
 }
 
 TEST_F(ArtifactsTest, Table7And9ReadTheRuntimeAnalysis) {

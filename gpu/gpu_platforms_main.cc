@@ -1,6 +1,7 @@
 // Batch-1 and batched forward latency of the paper's networks per increment
 // on this machine's CUDA device, with board energy from NVML (Table 5's GPU
-// analogue). Without a usable device it says why and exits 0, storing nothing.
+// analogue). Without a usable device it says why and exits 0, storing nothing
+// (with --empty-db-without-device, --db is still created, holding no run).
 //   bazel run //gpu:gpu_platforms -- --db out.db
 #include <iostream>
 
@@ -9,6 +10,7 @@
 #include "benchmarks/workloads.h"
 #include "gpu/device_net.h"
 #include "gpu/gpu_latency.h"
+#include "results/store.h"
 
 using namespace rcdnn;
 namespace po = rcdnn::cli::po;
@@ -18,6 +20,7 @@ int main(int argc, char** argv) {
   std::string specs, fractions = "0.25,0.5,0.75,1", db_path, target = "//gpu:gpu_platforms", profile = "paper";
   std::vector<std::string> models;
   uint64_t seed = 1;
+  bool empty_db_without_device = false;
   po::options_description flags;
   flags.add_options()
       ("repetitions", po::value(&options.repetitions)->default_value(options.repetitions),
@@ -39,7 +42,9 @@ int main(int argc, char** argv) {
        "trained model files to time instead of --specs (their schedules and heads)")
       ("db", po::value(&db_path)->default_value(""), "results store to write the run into (created if absent)")
       ("target", po::value(&target)->default_value(target), "target label recorded with the run")
-      ("profile", po::value(&profile)->default_value(profile), "profile recorded with the run");
+      ("profile", po::value(&profile)->default_value(profile), "profile recorded with the run")
+      ("empty-db-without-device", po::bool_switch(&empty_db_without_device),
+       "without a usable device, still create --db as a store with no runs (a build action's output)");
   const int parsed = rcdnn::cli::ParseFlags(argc, argv, "gpu_platforms",
                                        "Forward latency (and NVML energy) per increment on this CUDA device.", flags);
   if (parsed >= 0) return parsed;
@@ -51,8 +56,13 @@ int main(int argc, char** argv) {
     const std::vector<double> parsed_fractions = benchmarks::ParseAscendingFractions(fractions, "fractions");
     const gpu::DeviceInfo device = gpu::QueryDevice();
     if (!device.usable) {
-      std::cout << "gpu_platforms: no usable CUDA device (" << device.reason
-                << "); nothing measured, nothing stored.\n";
+      std::cout << "gpu_platforms: no usable CUDA device (" << device.reason << "); nothing measured, nothing stored";
+      if (empty_db_without_device && !db_path.empty()) {
+        const std::string path = rcdnn::ResolveUserPath(db_path);
+        results::Store::Open(path);  // creates the schema
+        std::cout << " (" << path << " is a store with no runs)";
+      }
+      std::cout << ".\n";
       return;
     }
     const std::vector<benchmarks::Workload> workloads =

@@ -46,6 +46,12 @@ TEST(GpuPlatformsMainTest, MeasuresOnADeviceOrSaysWhyNot) {
     EXPECT_EQ(result.output,
               "gpu_platforms: no usable CUDA device (" + device.reason + "); nothing measured, nothing stored.\n");
     EXPECT_FALSE(std::filesystem::exists(db));
+    // A build action needs its output: then --db is a store with no runs.
+    const Result action = RunBinary("--repetitions 3 --empty-db-without-device --db " + db);
+    ASSERT_EQ(action.status, 0) << action.output;
+    EXPECT_EQ(action.output, "gpu_platforms: no usable CUDA device (" + device.reason +
+                                 "); nothing measured, nothing stored (" + db + " is a store with no runs).\n");
+    EXPECT_TRUE(rcdnn::results::Store::OpenReadOnly(db).ListRuns().empty());
     return;
   }
   EXPECT_NE(result.output.find("gpu_model: " + device.name), std::string::npos) << result.output;
