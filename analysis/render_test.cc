@@ -130,6 +130,10 @@ TEST(Render, MissingResultsAreBuiltInTheStoresProfile) {
   };
   const std::string paper = first_missing(Render(Options(testing::TempDir("paper_hint_out"), {shard}, {"fig9"})));
   EXPECT_NE(paper.find("bazel build --define=profile=paper //artifacts:"), std::string::npos) << paper;
+  const RenderResult pareto = Render(Options(testing::TempDir("paper_pareto_out"), {shard}, {"pareto"}));
+  ASSERT_FALSE(pareto.missing.empty());
+  EXPECT_NE(pareto.missing[0].find("bazel run --define=profile=paper //artifacts:pareto"), std::string::npos)
+      << pareto.missing[0];
   const std::string empty = first_missing(Render(Options(testing::TempDir("empty_hint_out"), {}, {"fig9"})));
   EXPECT_NE(empty.find("bazel build --define=profile=quick //artifacts:lenet_shards"), std::string::npos) << empty;
 }
