@@ -358,14 +358,15 @@ void ConvLayer::FillColumns(const float* image, const float* padded, const ConvG
 
 int ConvLayer::ImageParts(const ConvGeometry& g, int outputs, int threads) {
   if (threads < 2 || int64_t{outputs} * g.ColRows() * g.ColCols() < kMinParallelMacs) return 1;
-  const int units = (g.out_height + RowUnit(g) - 1) / RowUnit(g);
-  return std::min(threads, units);
+  return std::min(threads, RowUnits(g));
 }
 
 int ConvLayer::RowUnit(const ConvGeometry& g) { return kTilePixelUnit / std::gcd(g.out_width, kTilePixelUnit); }
 
+int ConvLayer::RowUnits(const ConvGeometry& g) { return (g.out_height + RowUnit(g) - 1) / RowUnit(g); }
+
 void ConvLayer::PartRows(const ConvGeometry& g, int part, int parts, int* oy_begin, int* oy_end) {
-  const int unit = RowUnit(g), units = (g.out_height + unit - 1) / unit;
+  const int unit = RowUnit(g), units = RowUnits(g);
   *oy_begin = std::min(g.out_height, static_cast<int>(int64_t{part} * units / parts) * unit);
   *oy_end = std::min(g.out_height, static_cast<int>(int64_t{part + 1} * units / parts) * unit);
 }

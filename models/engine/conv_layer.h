@@ -55,6 +55,8 @@ class ConvLayer : public Layer {
   // same GEMM micro-kernels as in one GEMM over the image.
   static void PartRows(const ConvGeometry& g, int part, int parts, int* oy_begin, int* oy_end);
   static int RowUnit(const ConvGeometry& g);
+  // The output rows in whole RowUnit()s, the last one possibly short.
+  static int RowUnits(const ConvGeometry& g);
 
  private:
   ConvGeometry Geometry(const LayerShape& shape) const;

@@ -19,23 +19,27 @@ using models::LayerShape;
 using models::NetSpec;
 
 SearchSizes SizesForProfile(const std::string& profile, int64_t macs_per_image) {
+  ValidateProfile(profile);
   if (profile == "smoke") return SearchSizes{200, 500, 10, 4};
-  if (profile == "quick") {
-    // A fixed compute budget per evaluation rather than a fixed image count:
-    // LeNet's 500 validation and 2000 test images (2.29 M MACs each, about 3 s
-    // per evaluation on the bit-accurate tile), and proportionally fewer
-    // images for bigger networks (ALEXnet: 12.3 M MACs, 100 and 370), so that
-    // scripts/run's quick profile stays well under an hour on 2 cores.
-    // Rounded down to whole tens, so the class-balanced subsets stay balanced.
-    constexpr double kLeNetMacs = 2293000;
-    const double scale = macs_per_image > 0 ? std::min(1.0, kLeNetMacs / static_cast<double>(macs_per_image)) : 1.0;
-    auto images = [&](int lenet_images, int floor) {
-      return std::max(floor, static_cast<int>(lenet_images * scale) / 10 * 10);
-    };
-    return SearchSizes{images(500, 100), images(2000, 300), 12, 6};
-  }
   if (profile == "paper") return SearchSizes{-1, -1, 32, 25};
-  throw Error("unknown profile '" + profile + "': use smoke, quick or paper");
+  // quick: a fixed compute budget per evaluation rather than a fixed image count:
+  // LeNet's 500 validation and 2000 test images (2.29 M MACs each, about 3 s
+  // per evaluation on the bit-accurate tile), and proportionally fewer
+  // images for bigger networks (ALEXnet: 12.3 M MACs, 100 and 370), so that
+  // scripts/run's quick profile stays well under an hour on 2 cores.
+  // Rounded down to whole tens, so the class-balanced subsets stay balanced.
+  constexpr double kLeNetMacs = 2293000;
+  const double scale = macs_per_image > 0 ? std::min(1.0, kLeNetMacs / static_cast<double>(macs_per_image)) : 1.0;
+  auto images = [&](int lenet_images, int floor) {
+    return std::max(floor, static_cast<int>(lenet_images * scale) / 10 * 10);
+  };
+  return SearchSizes{images(500, 100), images(2000, 300), 12, 6};
+}
+
+void ValidateProfile(const std::string& profile) {
+  if (profile != "smoke" && profile != "quick" && profile != "paper") {
+    throw Error("unknown profile '" + profile + "': use smoke, quick or paper");
+  }
 }
 
 std::vector<int64_t> BalancedPrefix(const std::vector<uint8_t>& labels, int64_t k) {

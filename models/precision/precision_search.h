@@ -40,6 +40,9 @@ struct SearchSizes {
 // Throws rcdnn::Error for an unknown profile.
 SearchSizes SizesForProfile(const std::string& profile, int64_t macs_per_image);
 
+// Throws rcdnn::Error (naming the known ones) unless `profile` is smoke, quick or paper.
+void ValidateProfile(const std::string& profile);
+
 struct PrecisionSearchOptions {
   SearchSizes sizes;
   std::vector<int> candidate_bits = {4, 6, 8, 10, 12, 16};

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   if (parsed >= 0) return parsed;
   return models::RunMain("precision_search", [&] {
     precision::PrecisionSearchOptions options;
-    precision::SizesForProfile(profile, 0);  // an unknown profile fails before any file is read
+    precision::ValidateProfile(profile);  // before any file is read
     if (val_images == 0 || test_images == 0 || val_images < -2 || test_images < -2) {
       throw Error("--val-images and --test-images must be positive or -1 (all)");
     }
