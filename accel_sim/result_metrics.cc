@@ -8,6 +8,7 @@
 #include "accel_sim/nfu.h"
 #include "accel_sim/roofline.h"
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace rcdnn::accel {
 namespace {
@@ -80,13 +81,10 @@ std::string UnitOfKey(const std::string& key) {
 }
 
 bool ParseNumber(const std::string& text, double* value) {
-  size_t used = 0;
-  try {
-    *value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return used == text.size() && std::isfinite(*value);
+  const std::optional<double> parsed = ParseWholeDouble(text);
+  if (!parsed || !std::isfinite(*parsed)) return false;
+  *value = *parsed;
+  return true;
 }
 
 }  // namespace

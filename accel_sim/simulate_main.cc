@@ -19,6 +19,7 @@
 #include "accel_sim/simulator.h"
 #include "common/cli.h"
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace po = boost::program_options;
 using namespace rcdnn;
@@ -42,15 +43,9 @@ models::Widths ParseWidths(const std::string& text) {
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
-    size_t used = 0;
-    int value = 0;
-    try {
-      value = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size()) throw Error("--widths: '" + item + "' is not an integer");
-    widths.push_back(value);
+    const std::optional<int> value = ParseWholeInt(item);
+    if (!value) throw Error("--widths: '" + item + "' is not an integer");
+    widths.push_back(*value);
   }
   return widths;
 }

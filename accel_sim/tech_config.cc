@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace rcdnn::accel {
 namespace {
@@ -64,31 +65,17 @@ class Reader {
   std::string String(const std::string& key) const { return Get(key).value; }
   double Double(const std::string& key) const {
     const Entry& e = Get(key);
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(e.value, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != e.value.size() || !std::isfinite(value)) {
+    const std::optional<double> value = ParseWholeDouble(e.value);
+    if (!value || !std::isfinite(*value)) {
       throw Error(Where(e) + "parameter '" + key + "' = '" + e.value + "' is not a number");
     }
-    return value;
+    return *value;
   }
   int64_t Int(const std::string& key) const {
     const Entry& e = Get(key);
-    size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(e.value, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != e.value.size()) {
-      throw Error(Where(e) + "parameter '" + key + "' = '" + e.value + "' is not an integer");
-    }
-    return value;
+    const std::optional<int64_t> value = ParseWholeInt64(e.value);
+    if (!value) throw Error(Where(e) + "parameter '" + key + "' = '" + e.value + "' is not an integer");
+    return *value;
   }
   std::string Where(const Entry& e) const { return source_ + ":" + std::to_string(e.line) + ": "; }
 

@@ -6,6 +6,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/parse_number.h"
 #include "common/sha256.h"
 #include "common/user_input.h"
 
@@ -47,6 +48,20 @@ TEST(AtomicFile, MissingFileNamesThePath) {
 }
 
 }  // namespace
+TEST(ParseNumber, AllOfTheTextOrNothing) {
+  EXPECT_EQ(ParseWholeDouble("0.25"), 0.25);
+  EXPECT_EQ(ParseWholeDouble("-1e3"), -1000.0);
+  EXPECT_EQ(ParseWholeDouble("3x"), std::nullopt);  // std::stod alone would give 3
+  EXPECT_EQ(ParseWholeDouble(""), std::nullopt);
+  EXPECT_EQ(ParseWholeDouble("abc"), std::nullopt);
+  EXPECT_EQ(ParseWholeDouble("1e999"), std::nullopt);  // out of range
+  EXPECT_EQ(ParseWholeInt("42"), 42);
+  EXPECT_EQ(ParseWholeInt("4.5"), std::nullopt);
+  EXPECT_EQ(ParseWholeInt("3000000000"), std::nullopt);  // beyond int
+  EXPECT_EQ(ParseWholeInt64("3000000000"), int64_t{3000000000});
+  EXPECT_EQ(ParseWholeInt64("12 "), std::nullopt);
+}
+
 TEST(UserInput, RelativePathsResolveWhereBazelRunWasTyped) {
   ::unsetenv("BUILD_WORKING_DIRECTORY");
   EXPECT_EQ(ResolveUserPath("a/b.db"), "a/b.db");

@@ -1,10 +1,10 @@
 #include "common/user_input.h"
 
 #include <cstdlib>
-#include <exception>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace rcdnn {
 
@@ -24,17 +24,11 @@ std::vector<double> ParseFractions(const std::string& text, const std::string& f
   std::vector<double> fractions;
   std::istringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
-    size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || !(value > 0 && value <= 1)) {
+    const std::optional<double> value = ParseWholeDouble(item);
+    if (!value || !(*value > 0 && *value <= 1)) {
       throw Error("--" + flag + ": '" + item + "' is not a fraction in (0, 1] (expected e.g. 0.25,0.5,0.75,1)");
     }
-    fractions.push_back(value);
+    fractions.push_back(*value);
   }
   if (fractions.empty()) throw Error("--" + flag + " is empty (expected e.g. 0.25,0.5,0.75,1)");
   return fractions;

@@ -215,7 +215,7 @@ struct DeviceNet::Impl {
   }
 };
 
-DeviceNet::DeviceNet(const std::vector<HostTensor>& tensors, const DeviceNetSizes& sizes)
+DeviceNet::DeviceNet(const std::vector<TensorView>& tensors, const DeviceNetSizes& sizes)
     : impl_(std::make_unique<Impl>()) {
   ValidateSizes(sizes);
   const DeviceInfo device = QueryDevice();
@@ -229,7 +229,7 @@ DeviceNet::DeviceNet(const std::vector<HostTensor>& tensors, const DeviceNetSize
   RCDNN_CUDA(cublasSetMathMode(d.cublas, CUBLAS_DEFAULT_MATH));  // FP32, no TF32
   RCDNN_CUDA(cudaEventCreate(&d.start));
   RCDNN_CUDA(cudaEventCreate(&d.stop));
-  for (const HostTensor& host : tensors) {
+  for (const TensorView& host : tensors) {
     const size_t weight_bytes = sizeof(float) * static_cast<size_t>(host.rows) * host.cols;
     const size_t bias_bytes = sizeof(float) * static_cast<size_t>(host.rows);
     d.tensors.push_back({nullptr, nullptr, host.rows, host.cols});  // freed by Impl even if a call below fails

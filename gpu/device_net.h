@@ -47,7 +47,7 @@ DeviceInfo QueryDevice();
 // CUDA or cuBLAS call. Not thread-safe.
 class DeviceNet {
  public:
-  DeviceNet(const std::vector<HostTensor>& tensors, const DeviceNetSizes& sizes);
+  DeviceNet(const std::vector<TensorView>& tensors, const DeviceNetSizes& sizes);
   ~DeviceNet();
   DeviceNet(const DeviceNet&) = delete;
   DeviceNet& operator=(const DeviceNet&) = delete;

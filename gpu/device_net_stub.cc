@@ -22,7 +22,7 @@ DeviceInfo QueryDevice() {
 
 struct DeviceNet::Impl {};
 
-DeviceNet::DeviceNet(const std::vector<HostTensor>&, const DeviceNetSizes&) { throw Error(kNoCuda); }
+DeviceNet::DeviceNet(const std::vector<TensorView>&, const DeviceNetSizes&) { throw Error(kNoCuda); }
 DeviceNet::~DeviceNet() = default;
 int64_t DeviceNet::uploaded_bytes() const { return 0; }
 void DeviceNet::Forward(const std::vector<DeviceOp>&, const float*, int, float*) { throw Error(kNoCuda); }

@@ -25,11 +25,12 @@ struct DeviceOp {
 };
 
 // A full-width weight matrix (rows x cols, row-major, contiguous) and its
-// `rows` biases, in host memory; copied by the DeviceNet constructor.
-struct HostTensor {
+// `rows` biases: in host memory when handed to DeviceNet (which copies it),
+// in device memory inside it.
+struct TensorView {
   const float* weights = nullptr;
-  int rows = 0, cols = 0;
   const float* bias = nullptr;
+  int rows = 0, cols = 0;
 };
 
 // Device buffers are sized once, per image, at full width.

@@ -41,14 +41,6 @@ struct GemmCall {
   int batch = 1;
 };
 
-// A full-width weight matrix (rows x cols, row-major) and its biases, where
-// the backend can read them.
-struct TensorView {
-  const float* weights = nullptr;
-  const float* bias = nullptr;
-  int rows = 0, cols = 0;
-};
-
 // Activation buffers, each sized by DeviceNetSizes for max_batch images.
 struct StepBuffers {
   const float* input = nullptr;

@@ -57,7 +57,7 @@ TEST(GpuNetworkTest, UploadsTheWeightsOnceForEveryIncrement) {
   const models::NetSpec spec = models::LoadNetSpec("models/spec/lenet.net");
   const models::NetParams params = TestParams(spec, 4);
   int64_t bytes = 0;
-  for (const HostTensor& t : TensorsOf(params)) bytes += int64_t{4} * t.rows * (t.cols + 1);
+  for (const TensorView& t : TensorsOf(params)) bytes += int64_t{4} * t.rows * (t.cols + 1);
   GpuNetwork gpu(spec, params, 2);
   EXPECT_EQ(gpu.uploaded_bytes(), bytes);
   const std::vector<float> images = TestImages(spec, 2);

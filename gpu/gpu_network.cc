@@ -61,12 +61,12 @@ DeviceNetSizes SizesFor(const models::NetSpec& spec, int max_batch) {
   return sizes;
 }
 
-std::vector<HostTensor> TensorsOf(const models::NetParams& params) {
-  std::vector<HostTensor> tensors;
+std::vector<TensorView> TensorsOf(const models::NetParams& params) {
+  std::vector<TensorView> tensors;
   for (const std::vector<models::LayerParams>* group : {&params.sliced, &params.heads}) {
     for (const models::LayerParams& layer : *group) {
-      tensors.push_back({layer.weights.data(), static_cast<int>(layer.weights.rows()),
-                         static_cast<int>(layer.weights.cols()), layer.bias.data()});
+      tensors.push_back({layer.weights.data(), layer.bias.data(), static_cast<int>(layer.weights.rows()),
+                         static_cast<int>(layer.weights.cols())});
     }
   }
   return tensors;

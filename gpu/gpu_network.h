@@ -28,7 +28,7 @@ std::vector<DeviceOp> PlanForward(const models::NetSpec& spec, const models::Wid
 DeviceNetSizes SizesFor(const models::NetSpec& spec, int max_batch);
 
 // Host views of every sliced layer then every head, in tensor-index order.
-std::vector<HostTensor> TensorsOf(const models::NetParams& params);
+std::vector<TensorView> TensorsOf(const models::NetParams& params);
 
 class GpuNetwork {
  public:

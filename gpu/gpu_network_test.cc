@@ -80,7 +80,7 @@ TEST(SizesForTest, LargestFullWidthBuffers) {
 TEST(TensorsOfTest, SlicedLayersThenHeadsAsViews) {
   const models::NetSpec spec = LoadNetSpec("models/spec/lenet.net");
   models::NetParams params = models::ZerosLike(spec, 4);
-  const std::vector<HostTensor> tensors = TensorsOf(params);
+  const std::vector<TensorView> tensors = TensorsOf(params);
   ASSERT_EQ(tensors.size(), 3u + 4u);
   EXPECT_EQ(tensors[0].weights, params.sliced[0].weights.data());
   EXPECT_EQ(tensors[0].rows, 20);

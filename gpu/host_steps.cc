@@ -113,16 +113,17 @@ class CheckedHostBackend {
 
 }  // namespace
 
-HostSteps::HostSteps(const std::vector<HostTensor>& tensors, const DeviceNetSizes& sizes)
+HostSteps::HostSteps(const std::vector<TensorView>& tensors, const DeviceNetSizes& sizes)
     : sizes_((ValidateSizes(sizes), sizes)),
       input_(sizes.InputBufferFloats()),
       ping_(sizes.ActivationBufferFloats()),
       pong_(sizes.ActivationBufferFloats()),
       col_(sizes.ColBufferFloats()) {
-  for (const HostTensor& t : tensors) {
-    shapes_.push_back({nullptr, t.rows, t.cols, nullptr});
+  for (const TensorView& t : tensors) {
     weights_.emplace_back(t.weights, t.weights + int64_t{t.rows} * t.cols);
     biases_.emplace_back(t.bias, t.bias + t.rows);
+    // A copy's floats stay put when weights_ or biases_ grows (the inner vectors are moved).
+    views_.push_back({weights_.back().data(), biases_.back().data(), t.rows, t.cols});
   }
 }
 
@@ -133,15 +134,13 @@ void HostSteps::Forward(const std::vector<DeviceOp>& ops, const float* images, i
                                  {"ping", ping_.data(), ping_.data() + ping_.size()},
                                  {"pong", pong_.data(), pong_.data() + pong_.size()},
                                  {"im2col", col_.data(), col_.data() + col_.size()}};
-  std::vector<TensorView> views;
   for (size_t i = 0; i < weights_.size(); ++i) {
-    views.push_back({weights_[i].data(), biases_[i].data(), shapes_[i].rows, shapes_[i].cols});
     buffers.push_back({"weights " + std::to_string(i), weights_[i].data(), weights_[i].data() + weights_[i].size()});
     buffers.push_back({"bias " + std::to_string(i), biases_[i].data(), biases_[i].data() + biases_[i].size()});
   }
   CheckedHostBackend backend(std::move(buffers));
   const StepBuffers step_buffers{input_.data(), ping_.data(), pong_.data(), col_.data()};
-  const float* result = EnqueueSteps(ops, n, step_buffers, views, sizes_.input_floats, sizes_.classes, backend);
+  const float* result = EnqueueSteps(ops, n, step_buffers, views_, sizes_.input_floats, sizes_.classes, backend);
   std::copy(result, result + n * sizes_.classes, logits);
 }
 

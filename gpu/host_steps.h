@@ -23,15 +23,15 @@ namespace rcdnn::gpu {
 class HostSteps {
  public:
   // Copies `tensors` (as DeviceNet uploads them) and allocates the buffers.
-  HostSteps(const std::vector<HostTensor>& tensors, const DeviceNetSizes& sizes);
+  HostSteps(const std::vector<TensorView>& tensors, const DeviceNetSizes& sizes);
 
   // logits (n x classes, row-major) of n images, as DeviceNet::Forward.
   void Forward(const std::vector<DeviceOp>& ops, const float* images, int n, float* logits);
 
  private:
   DeviceNetSizes sizes_;
-  std::vector<HostTensor> shapes_;  // rows and cols of each tensor
-  std::vector<std::vector<float>> weights_, biases_;
+  std::vector<std::vector<float>> weights_, biases_;  // copies of the tensors
+  std::vector<TensorView> views_;                     // of those copies
   std::vector<float> input_, ping_, pong_, col_;
 };
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace rcdnn::results {
 
@@ -105,14 +106,8 @@ SchemaState ReadSchemaState(Database& db) {
                 "'; choose another path");
   }
   const std::string version_text = MetaValue(db, "schema_version");
-  size_t used = 0;
-  int version = -1;
-  try {
-    version = std::stoi(version_text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != version_text.size() || version_text.empty() || version < 1) {
+  const int version = ParseWholeInt(version_text).value_or(-1);
+  if (version < 1) {
     throw Error("results database " + db.path() + ": meta.schema_version is '" + version_text +
                 "', not a positive integer; the file is damaged: move it aside");
   }

@@ -13,6 +13,7 @@
 #include "benchmarks/vs_pytorch/engine_side.h"
 #include "common/cli_args.h"
 #include "common/error.h"
+#include "common/parse_number.h"
 #include "models/spec/net_spec.h"
 
 namespace {
@@ -36,15 +37,9 @@ std::vector<std::string> SplitList(const std::string& text, const char* flag) {
 std::vector<int> SplitInts(const std::string& text, const char* flag, size_t count) {
   std::vector<int> values;
   for (const std::string& item : SplitList(text, flag)) {
-    size_t used = 0;
-    int value = 0;
-    try {
-      value = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size()) throw Error(std::string("--") + flag + ": '" + item + "' is not an integer");
-    values.push_back(value);
+    const std::optional<int> value = rcdnn::ParseWholeInt(item);
+    if (!value) throw Error(std::string("--") + flag + ": '" + item + "' is not an integer");
+    values.push_back(*value);
   }
   if (values.size() != count) {
     throw Error(std::string("--") + flag + " needs one value per network (" + std::to_string(count) + "), got '" +

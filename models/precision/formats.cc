@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace rcdnn::precision {
 
@@ -22,17 +23,9 @@ accel::FixedPointFormat FormatForRange(int bits, double max_abs) {
 namespace {
 
 int ParseInt(const std::string& item, const std::string& flag, const std::string& text) {
-  size_t used = 0;
-  int value = 0;
-  try {
-    value = std::stoi(item, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (item.empty() || used != item.size()) {
-    throw Error("--" + flag + ": '" + item + "' in '" + text + "' is not an integer");
-  }
-  return value;
+  const std::optional<int> value = ParseWholeInt(item);
+  if (!value) throw Error("--" + flag + ": '" + item + "' in '" + text + "' is not an integer");
+  return *value;
 }
 
 std::vector<std::string> SplitComma(const std::string& text) {

@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace rcdnn::models {
 namespace {
@@ -25,17 +26,9 @@ struct Where {
     throw Error(source + ":" + std::to_string(line) + ": " + message);
   }
   double Number(const std::string& key, const std::string& value) const {
-    size_t used = 0;
-    double parsed = 0;
-    try {
-      parsed = std::stod(value, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != value.size() || !std::isfinite(parsed)) {
-      Fail("'" + key + "' must be a number, got '" + value + "'");
-    }
-    return parsed;
+    const std::optional<double> parsed = ParseWholeDouble(value);
+    if (!parsed || !std::isfinite(*parsed)) Fail("'" + key + "' must be a number, got '" + value + "'");
+    return *parsed;
   }
   double NonNegative(const std::string& key, const std::string& value) const {
     const double parsed = Number(key, value);
