@@ -249,6 +249,10 @@ DeviceNet::DeviceNet(const std::vector<TensorView>& tensors, const DeviceNetSize
   RCDNN_CUDA(cudaMalloc(&d.col, sizeof(float) * sizes.ColBufferFloats()));
   RCDNN_CUDA(cudaMallocHost(&d.host_input, sizeof(float) * sizes.InputBufferFloats()));
   RCDNN_CUDA(cudaMallocHost(&d.host_logits, sizeof(float) * sizes.LogitsBufferFloats()));
+  // A cudaMemcpy from pageable memory may return before its DMA lands, and the
+  // work stream is non-blocking (it does not wait for the legacy stream): wait
+  // here, so the first pass never reads half-uploaded weights.
+  RCDNN_CUDA(cudaDeviceSynchronize());
 }
 
 DeviceNet::~DeviceNet() = default;

@@ -4,7 +4,8 @@
 //   power: 250 W; clocks: SM 1980 MHz (max 1980), memory 2619 MHz;
 //   driver "999.01", device "Fake GPU".
 // FAKE_NVML_NO_ENERGY=1 makes the energy counter NOT_SUPPORTED (3);
-// FAKE_NVML_NO_POWER=1 makes power NOT_SUPPORTED too.
+// FAKE_NVML_NO_POWER=1 makes power NOT_SUPPORTED too;
+// FAKE_NVML_STILL_ENERGY=1 keeps the energy counter from advancing.
 #include <cstdlib>
 #include <cstring>
 
@@ -48,7 +49,7 @@ int nvmlDeviceGetHandleByPciBusId_v2(const char* bus_id, void** device) {
 int nvmlDeviceGetTotalEnergyConsumption(void*, unsigned long long* mj) {  // NOLINT(runtime/int)
   if (Set("FAKE_NVML_NO_ENERGY")) return kNotSupported;
   *mj = energy_mj;
-  energy_mj += 1000;
+  if (!Set("FAKE_NVML_STILL_ENERGY")) energy_mj += 1000;
   return kSuccess;
 }
 

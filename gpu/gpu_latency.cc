@@ -61,7 +61,9 @@ benchmarks::NetworkTiming MeasureGpu(const benchmarks::Workload& workload, const
         return network.RunFor(images.data(), 1, increment.widths, increment.head, options.energy_seconds);
       });
       result.energy_uj_per_image = energy.uj_per_image;
-      if (energy_source->empty()) {
+      // The run's label comes from the first increment that was metered; until
+      // one is, from the first reason it was not.
+      if (energy_key->empty() && (!energy.key.empty() || energy_source->empty())) {
         *energy_source = energy.source;
         *energy_key = energy.key;
       }

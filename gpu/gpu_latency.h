@@ -37,7 +37,8 @@ void Validate(const GpuLatencyOptions& options);
 
 // Times one network's increments on `network`'s device (and meters energy
 // with `nvml`). *energy_source / *energy_key receive what the energy numbers
-// are (nvml.h's EnergyResult) from the first increment.
+// are (nvml.h's EnergyResult): from the first increment that was metered,
+// else the first increment's reason why not.
 benchmarks::NetworkTiming MeasureGpu(const benchmarks::Workload& workload, const GpuLatencyOptions& options,
                                      const Nvml& nvml, std::string* energy_source, std::string* energy_key);
 

@@ -149,12 +149,17 @@ EnergyResult MeasureEnergy(const Nvml& nvml, const std::function<int64_t()>& run
   if (const std::optional<uint64_t> before = nvml.TotalEnergyMj()) {
     const int64_t images = run();
     const std::optional<uint64_t> after = nvml.TotalEnergyMj();
-    if (after && images > 0 && *after >= *before) {
+    if (!after || images <= 0) {
+      result.source = "NVML total energy counter could not be read after the run";
+    } else if (*after <= *before) {
+      // The counter updates every few tens of ms: a still counter is a window
+      // too short to meter, not a run that cost nothing.
+      result.source = "NVML total energy counter did not advance over the run (" + std::to_string(images) +
+                      " images); run longer (--energy-seconds) to meter it";
+    } else {
       result.uj_per_image = static_cast<double>(*after - *before) * 1000.0 / static_cast<double>(images);
       result.source = "NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption), whole board";
       result.key = "nvml-energy-counter";
-    } else {
-      result.source = "NVML total energy counter could not be read after the run";
     }
     return result;
   }

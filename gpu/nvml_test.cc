@@ -20,6 +20,7 @@ class NvmlTest : public ::testing::Test {
   void SetUp() override {
     unsetenv("FAKE_NVML_NO_ENERGY");
     unsetenv("FAKE_NVML_NO_POWER");
+    unsetenv("FAKE_NVML_STILL_ENERGY");
   }
 };
 
@@ -66,6 +67,15 @@ TEST_F(NvmlTest, EnergyFromTheTotalEnergyCounter) {
   EXPECT_DOUBLE_EQ(*energy.uj_per_image, 100000.0);
   EXPECT_EQ(energy.key, "nvml-energy-counter");
   EXPECT_NE(energy.source.find("nvmlDeviceGetTotalEnergyConsumption"), std::string::npos);
+}
+
+TEST_F(NvmlTest, ACounterThatDidNotAdvanceIsNotMeasuredAsZero) {
+  setenv("FAKE_NVML_STILL_ENERGY", "1", 1);
+  const Nvml nvml("0000:17:00.0", FakeLibrary());
+  const EnergyResult energy = MeasureEnergy(nvml, [] { return int64_t{10}; });
+  EXPECT_FALSE(energy.uj_per_image.has_value());
+  EXPECT_EQ(energy.key, "");
+  EXPECT_NE(energy.source.find("did not advance"), std::string::npos) << energy.source;
 }
 
 TEST_F(NvmlTest, PowerSamplingWhereThereIsNoCounter) {
