@@ -185,7 +185,10 @@ NetworkTiming MeasureCpu(const models::NetSpec& spec, const models::NetParams& p
         ++images_run;
       } while (MicrosecondsSince(start) < options.energy_seconds * 1e6);
       const std::optional<std::vector<uint64_t>> after = meter.Read();
-      if (before && after) result.energy_uj_per_image = meter.DeltaUj(*before, *after) / images_run;
+      // A counter that did not move metered nothing (too short a window, or a
+      // frozen counter): energy stays unmeasured rather than 0 uJ.
+      const double uj = before && after ? meter.DeltaUj(*before, *after) : 0.0;
+      if (uj > 0) result.energy_uj_per_image = uj / static_cast<double>(images_run);
     }
     timing.increments.push_back(result);
   }

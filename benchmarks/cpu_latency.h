@@ -12,7 +12,8 @@
 //  3. energy (when RAPL is readable and energy_seconds > 0): batch-1 passes
 //     back to back for at least energy_seconds, package counter read before
 //     and after; energy per image = difference / images. Nothing is estimated
-//     where the counter is absent: energy_uj_per_image stays nullopt.
+//     where the counter is absent or did not move: energy_uj_per_image
+//     stays nullopt.
 // The engine runs with EngineOptions{threads}; a batch of 1 always runs on
 // the calling thread (network.h), so `threads` matters for batches only.
 // Inputs are fixed pseudo-random images; the weights are the caller's.

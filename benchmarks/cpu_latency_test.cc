@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "benchmarks/fake_rapl_zone.h"
 #include "benchmarks/layer_profile.h"
 #include "common/error.h"
 
@@ -81,19 +82,28 @@ TEST(CpuLatencyTest, BatchOneSkipsTheBatchedSeries) {
 
 TEST(CpuLatencyTest, EnergyComesFromTheRaplCounterWhenReadable) {
   const std::string root = TempDir("fake_rapl");
-  fs::create_directories(root + "/intel-rapl:0");
-  std::ofstream(root + "/intel-rapl:0/name") << "package-0\n";
-  std::ofstream(root + "/intel-rapl:0/energy_uj") << "123456\n";  // a counter that never moves
-  std::ofstream(root + "/intel-rapl:0/max_energy_range_uj") << "262143328850\n";
+  FakeRaplZone zone(root, 123456);
+  zone.StartAdvancing();
+  CpuLatencyOptions options = Tiny(root);
+  options.energy_seconds = 0.2;  // many of the fake counter's 1 ms steps
   const LeNet net;
-  const NetworkTiming timing = MeasureCpu(net.spec, net.params, UniformIncrements(net.spec, {0.5}), Tiny(root));
+  const NetworkTiming timing = MeasureCpu(net.spec, net.params, UniformIncrements(net.spec, {0.5}), options);
   ASSERT_EQ(timing.increments.size(), 1u);
   ASSERT_TRUE(timing.increments[0].energy_uj_per_image.has_value());
-  EXPECT_DOUBLE_EQ(*timing.increments[0].energy_uj_per_image, 0.0);  // the fake counter did not move
+  EXPECT_GT(*timing.increments[0].energy_uj_per_image, 0.0);
 
   const CpuPlatform platform = DescribeCpuPlatform(Tiny(root));
   EXPECT_TRUE(platform.energy_measured);
   EXPECT_EQ(platform.energy_source, "RAPL package-0 (intel-rapl:0)");
+}
+
+TEST(CpuLatencyTest, ACounterThatDidNotMoveIsNotReportedAsZeroEnergy) {
+  const std::string root = TempDir("still_rapl");
+  const FakeRaplZone zone(root, 123456);  // never advancing
+  const LeNet net;
+  const NetworkTiming timing = MeasureCpu(net.spec, net.params, UniformIncrements(net.spec, {0.5}), Tiny(root));
+  ASSERT_EQ(timing.increments.size(), 1u);
+  EXPECT_FALSE(timing.increments[0].energy_uj_per_image.has_value());
 }
 
 TEST(CpuLatencyTest, PlatformDescriptionWithoutRapl) {

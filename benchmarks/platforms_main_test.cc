@@ -4,18 +4,15 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "benchmarks/fake_rapl_zone.h"
 #include "results/store.h"
 
 namespace {
-
-namespace fs = std::filesystem;
 
 struct Result {
   int status = -1;
@@ -42,12 +39,12 @@ Result RunTool(const std::string& args) {
   return result;
 }
 
-const char kTiny[] = " --repetitions 2 --batch-repetitions 2 --warmup 0 --batch 2 --threads 2 --energy-seconds 0.001";
+const char kTiny[] = " --repetitions 2 --batch-repetitions 2 --warmup 0 --batch 2 --threads 2";
 
 TEST(PlatformsMainTest, WritesTheRunWithoutEnergyWhenRaplIsAbsent) {
   const std::string db = Temp("platforms_no_rapl.db");
   std::remove(db.c_str());
-  const Result result = RunTool(std::string(kTiny) + " --powercap-root " + Temp("absent") + " --db " + db);
+  const Result result = RunTool(std::string(kTiny) + " --energy-seconds 0.001 --powercap-root " + Temp("absent") + " --db " + db);
   ASSERT_EQ(result.status, 0) << result.output;
   EXPECT_NE(result.output.find("energy: NOT MEASURED (no RAPL package zones under"), std::string::npos)
       << result.output;
@@ -87,14 +84,12 @@ TEST(PlatformsMainTest, WritesTheRunWithoutEnergyWhenRaplIsAbsent) {
 
 TEST(PlatformsMainTest, WritesEnergyWhenACounterIsReadable) {
   const std::string root = Temp("fake_powercap");
-  fs::create_directories(root + "/intel-rapl:0");
-  std::ofstream(root + "/intel-rapl:0/name") << "package-0\n";
-  std::ofstream(root + "/intel-rapl:0/energy_uj") << "1000\n";
-  std::ofstream(root + "/intel-rapl:0/max_energy_range_uj") << "262143328850\n";
+  rcdnn::benchmarks::FakeRaplZone zone(root, 1000);
+  zone.StartAdvancing();
   const std::string db = Temp("platforms_rapl.db");
   std::remove(db.c_str());
-  const Result result =
-      RunTool(std::string(kTiny) + " --specs models/spec/lenet.net --powercap-root " + root + " --db " + db);
+  const Result result = RunTool(std::string(kTiny) + " --energy-seconds 0.1 --specs models/spec/lenet.net" +
+                                " --powercap-root " + root + " --db " + db);
   ASSERT_EQ(result.status, 0) << result.output;
   EXPECT_NE(result.output.find("energy: RAPL package-0 (intel-rapl:0)"), std::string::npos) << result.output;
   rcdnn::results::MetricFilter filter;
