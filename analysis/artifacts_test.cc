@@ -12,6 +12,7 @@
 #include "analysis/render.h"
 #include "analysis/test_store.h"
 #include "common/atomic_file.h"
+#include "results/provenance.h"
 #include "common/error.h"
 
 namespace rcdnn::analysis {
@@ -58,6 +59,13 @@ std::string Cell(const Table& t, size_t row, const std::string& column) {
     if (t.header[c] == column) return t.rows.at(row).at(c);
   }
   throw Error("table " + t.id + " has no column " + column);
+}
+
+bool NotesMention(const Table& t, const std::string& text) {
+  for (const std::string& note : t.notes) {
+    if (note.find(text) != std::string::npos) return true;
+  }
+  return false;
 }
 
 bool MentionsMissing(const ArtifactOutput& out, const std::string& text) {
@@ -380,9 +388,18 @@ TEST_F(ArtifactsTest, Table5HasATablePerMeasuredPlatform) {
   EXPECT_EQ(Cell(t, 3, "T (us) ours"), "2000");  // key "total" only
   EXPECT_EQ(Cell(t, 3, "E (uJ) paper"), "29400");
   EXPECT_EQ(out.tables.size(), 1u);
+  // A measured platform has no power x time column (that is the accelerator
+  // model's convention), and says what its E is: here the run recorded nothing.
+  EXPECT_THROW(Cell(t, 3, "E as P×T (uJ) ours"), Error);
+  EXPECT_TRUE(NotesMention(t, "E (ours): the run records no energy source.")) << t.notes.back();
 
-  // With a GPU measured too, both platforms get a table, the GPU's first.
-  AddRun("//gpu:test", {{"time_us", "lenet", "20,50,500", "gpu", "", "total", 4, 150, "us"}});
+  // With a GPU measured too, both platforms get a table, the GPU's first;
+  // each names its own energy source, as the timer recorded it.
+  results::RunInfo gpu_run = testing::TestRun("//gpu:test");
+  gpu_run.config_json = R"({"energy_source":"NVML total energy counter","method":"gpu"})";
+  gpu_run.run_key = results::RunKey(gpu_run.code_version, gpu_run.target, gpu_run.config_json);
+  results::Store::Open(path_).WriteRun(gpu_run, {{"time_us", "lenet", "20,50,500", "gpu", "", "total", 4, 150, "us"}},
+                                       {});
   const ArtifactOutput both = RunArtifact("table5");
   ASSERT_EQ(both.tables.size(), 2u);
   EXPECT_NE(TableOf(both, "table5").title.find("ours: gpu"), std::string::npos);
@@ -390,6 +407,12 @@ TEST_F(ArtifactsTest, Table5HasATablePerMeasuredPlatform) {
   EXPECT_NE(TableOf(both, "table5_cpu").title.find("ours: cpu"), std::string::npos);
   EXPECT_EQ(Cell(TableOf(both, "table5_cpu"), 3, "T (us) ours"), "2000");
   EXPECT_EQ(both.run_ids.size(), 2u);
+  EXPECT_TRUE(NotesMention(TableOf(both, "table5"), "E (ours): NVML total energy counter."));
+  EXPECT_FALSE(NotesMention(TableOf(both, "table5"), "no energy source"));
+  EXPECT_TRUE(NotesMention(TableOf(both, "table5_cpu"), "E (ours): the run records no energy source."));
+
+  // Table 4 (the accelerator model) keeps the paper's power x time column.
+  EXPECT_NO_THROW(Cell(TableOf(RunArtifact("table4"), "table4"), 0, "E as P×T (uJ) ours"));
 }
 
 TEST_F(ArtifactsTest, Table7And9ReadTheRuntimeAnalysis) {

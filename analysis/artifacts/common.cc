@@ -4,8 +4,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "analysis/networks.h"
+#include "analysis/run_config.h"
 #include "common/error.h"
 #include "models/spec/shapes.h"
 
@@ -206,14 +208,16 @@ WidthCost CostOfWidth(const StoreView& store, const std::string& network, const 
 }
 
 ArtifactOutput PlatformTable(const ArtifactContext& context, const std::string& id, const std::string& title,
-                             const std::string& paper_table, const std::string& platform, const Missing& producer) {
+                             const std::string& paper_table, const std::string& platform, PlatformKind kind,
+                             const Missing& producer) {
   ArtifactOutput out;
+  const bool model = kind == PlatformKind::kAcceleratorModel;
   const Comparison time{"T (us)", Significant(5), true}, energy{"E (uJ)", Significant(5), true},
       power_time{"E as P×T (uJ)", Significant(5), true};
   Table table{id, title, {"network", "increment", "fraction", "widths"}, {}, {}};
   Append(&table.header, time.Header());
   Append(&table.header, energy.Header());
-  Append(&table.header, power_time.Header());
+  if (model) Append(&table.header, power_time.Header());
   bool any = false;
   for (const PaperNetwork& network : PaperNetworks()) {
     const std::optional<models::NetSpec> spec = TryLoadSpec(context, network.id);
@@ -233,7 +237,9 @@ ArtifactOutput PlatformTable(const ArtifactContext& context, const std::string& 
                                       FormatNumber(increment / 4.0, Fixed(2)), width};
       Append(&row, time.Cells(paper_t ? paper_t->number : std::nullopt, cost.time_us));
       Append(&row, energy.Cells(paper_e ? paper_e->number : std::nullopt, cost.energy_uj));
-      Append(&row, power_time.Cells(paper_e ? paper_e->number : std::nullopt, cost.paper_convention_energy_uj));
+      if (model) {
+        Append(&row, power_time.Cells(paper_e ? paper_e->number : std::nullopt, cost.paper_convention_energy_uj));
+      }
       table.rows.push_back(row);
     }
   }
@@ -242,9 +248,19 @@ ArtifactOutput PlatformTable(const ArtifactContext& context, const std::string& 
                            "with method '" + platform + "' and key 'total', per network and width. " + producer.what,
                            producer.command});
   }
-  table.notes.push_back("Increment i deploys the uniform fraction i/4 of the channels (4 increments, Section 5.2). "
-                        "E is our model's energy (on-chip and DRAM); 'E as P×T' is the paper's way of counting it, "
-                        "the design's power times the time (Table 4's E equals 1213.4 mW × T).");
+  table.notes.push_back("Increment i deploys the uniform fraction i/4 of the channels (4 increments, Section 5.2).");
+  if (model) {
+    table.notes.push_back("E is our model's energy (on-chip and DRAM); 'E as P×T' is the paper's way of counting it, "
+                          "the design's power times the time (Table 4's E equals 1213.4 mW × T).");
+  } else {
+    // The timer records its energy counter, or why there was none, with the run.
+    std::set<std::string> sources;
+    for (const int64_t run_id : out.run_ids) {
+      sources.insert(RunConfigValue(context.store.Run(run_id), "energy_source")
+                         .value_or("the run records no energy source"));
+    }
+    for (const std::string& source : sources) table.notes.push_back("E (ours): " + source + ".");
+  }
   out.tables.push_back(table);
   return out;
 }

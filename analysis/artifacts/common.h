@@ -101,9 +101,17 @@ WidthCost CostOfWidth(const StoreView& store, const std::string& network, const 
 // The accelerator configuration of the paper's Section 5.2 results (<32,16> fixed point).
 inline constexpr char kAcceleratorMethod[] = "fixed32_16";
 
+// Where a platform table's numbers come from: the accelerator model (its E,
+// and the paper's power x time convention beside it), or a platform timed and
+// metered on this machine (its E as its counter read it, or nothing).
+enum class PlatformKind { kAcceleratorModel, kMeasured };
+
 // Tables 4 and 5: T (us) and E (uJ) per increment (uniform fractions 1/4 ..
 // 4/4) of every paper network on `platform`, beside `paper_table`'s values.
+// A measured platform's table says how its energy was metered, or why not
+// (the runs' recorded energy_source).
 ArtifactOutput PlatformTable(const ArtifactContext& context, const std::string& id, const std::string& title,
-                             const std::string& paper_table, const std::string& platform, const Missing& producer);
+                             const std::string& paper_table, const std::string& platform, PlatformKind kind,
+                             const Missing& producer);
 
 }  // namespace rcdnn::analysis::artifacts
