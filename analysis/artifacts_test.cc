@@ -12,8 +12,8 @@
 #include "analysis/render.h"
 #include "analysis/test_store.h"
 #include "common/atomic_file.h"
-#include "results/provenance.h"
 #include "common/error.h"
+#include "results/provenance.h"
 
 namespace rcdnn::analysis {
 namespace {
@@ -38,8 +38,15 @@ class ArtifactsTest : public ::testing::Test {
     const StoreView view(store);
     return EvaluateClaims(ArtifactContext{view, paper_, "models/spec"});
   }
-  void AddRun(const std::string& target, const std::vector<results::Metric>& metrics) {
-    results::Store::Open(path_).WriteRun(testing::TestRun(target), metrics, {});
+  // config_json, when given, replaces the test run's config (and so its key).
+  void AddRun(const std::string& target, const std::vector<results::Metric>& metrics,
+              const std::string& config_json = "") {
+    results::RunInfo run = testing::TestRun(target);
+    if (!config_json.empty()) {
+      run.config_json = config_json;
+      run.run_key = results::RunKey(run.code_version, run.target, run.config_json);
+    }
+    results::Store::Open(path_).WriteRun(run, metrics, {});
   }
 
   std::string path_;
@@ -395,11 +402,8 @@ TEST_F(ArtifactsTest, Table5HasATablePerMeasuredPlatform) {
 
   // With a GPU measured too, both platforms get a table, the GPU's first;
   // each names its own energy source, as the timer recorded it.
-  results::RunInfo gpu_run = testing::TestRun("//gpu:test");
-  gpu_run.config_json = R"({"energy_source":"NVML total energy counter","method":"gpu"})";
-  gpu_run.run_key = results::RunKey(gpu_run.code_version, gpu_run.target, gpu_run.config_json);
-  results::Store::Open(path_).WriteRun(gpu_run, {{"time_us", "lenet", "20,50,500", "gpu", "", "total", 4, 150, "us"}},
-                                       {});
+  AddRun("//gpu:test", {{"time_us", "lenet", "20,50,500", "gpu", "", "total", 4, 150, "us"}},
+         R"({"energy_source":"NVML total energy counter","method":"gpu"})");
   const ArtifactOutput both = RunArtifact("table5");
   ASSERT_EQ(both.tables.size(), 2u);
   EXPECT_NE(TableOf(both, "table5").title.find("ours: gpu"), std::string::npos);

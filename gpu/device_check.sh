@@ -18,12 +18,12 @@ cd "$bundle/runfiles/rcdnn"
 tests=(gpu_forward_test host_steps_test gpu_network_test nvml_test gpu_platforms_main_test)
 chmod +x "${tests[@]/#/gpu/}" gpu/gpu_platforms  # in case the transfer dropped the bits
 
-# The project's binaries get the bundled Debian libraries; the machine's own
-# tools (nvidia-smi, compute-sanitizer) keep theirs.
+# The project's binaries (and the sanitizer, which hands its environment to
+# the test it runs) get the bundled Debian libraries; nvidia-smi keeps its own.
 project_libs="$bundle/syslib"
+project() { LD_LIBRARY_PATH="$project_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"; }
 for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13; do
-  if ! LD_LIBRARY_PATH="$project_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd ./gpu/gpu_forward_test |
-       grep -q "$lib => not found"; then continue; fi
+  if ! project ldd ./gpu/gpu_forward_test | grep -q "$lib => not found"; then continue; fi
   # Not under /usr/local/cuda/lib64 (the rpath): take the toolkit's other
   # folders, or the pip wheels PyTorch brings.
   found=$(ls /usr/local/cuda*/lib64/$lib /usr/local/cuda*/targets/*/lib/$lib \
@@ -35,7 +35,6 @@ for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13; do
     echo "device_check: $lib is neither under /usr/local/cuda nor in a pip wheel; the tests will not load"
   fi
 done
-project() { LD_LIBRARY_PATH="$project_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"; }
 
 echo "== device"
 nvidia-smi --query-gpu=name,driver_version,pci.bus_id,clocks.sm,clocks.max.sm,power.draw,temperature.gpu \
@@ -84,8 +83,7 @@ if [ "$have_gpu" != 1 ]; then
 elif [ -z "$sanitizer" ]; then
   echo "memcheck not run: compute-sanitizer is neither on PATH nor in /usr/local/cuda/bin" | tee "$out/memcheck.log"
 else
-  TEST_TMPDIR=$(mktemp -d) LD_LIBRARY_PATH="$project_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-    timeout 150 "$sanitizer" --tool memcheck --error-exitcode 3 \
+  TEST_TMPDIR=$(mktemp -d) project timeout 150 "$sanitizer" --tool memcheck --error-exitcode 3 \
     ./gpu/gpu_forward_test --gtest_filter='Networks/GpuForwardTest.MatchesTheCpuEngine/0' > "$out/memcheck.log" 2>&1
   status=$?
   summary=$(grep -m1 -E 'ERROR SUMMARY' "$out/memcheck.log" || tail -1 "$out/memcheck.log")
