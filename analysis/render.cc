@@ -123,7 +123,7 @@ RenderResult Render(const RenderOptions& options) {
   if (report) {
     const std::string path = options.out_dir + "/report.html";
     WriteFileAtomically(path, ReportHtml(view, paper_figures, EvaluateClaims(context), rendered,
-                                         {options.command_line, results::NowIso8601Utc()}));
+                                         {options.command_line, results::NowIso8601Utc(), options.workspace_version}));
     result.files.push_back(path);
   }
   return result;

@@ -19,6 +19,9 @@ struct RenderOptions {
   std::string paper_figures = "analysis/paper/figures.csv";
   std::string spec_dir = "models/spec";
   std::string command_line;  // recorded in the report
+  // The source tree the report was rendered from (render_run.sh passes `git
+  // describe`), shown beside the runs' code versions; empty when unknown.
+  std::string workspace_version;
 };
 
 struct RenderResult {

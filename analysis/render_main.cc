@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
       ("paper-figures", po::value(&options.paper_figures)->default_value(options.paper_figures),
        "the paper's figure descriptions (CSV)")  //
       ("spec-dir", po::value(&options.spec_dir)->default_value(options.spec_dir),
-       "folder of the network specs <network>.net");
+       "folder of the network specs <network>.net")  //
+      ("workspace-version", po::value(&options.workspace_version),
+       "the source tree's version (e.g. git describe), shown in report.html");
   po::variables_map vm;
   const int parsed = rcdnn::cli::ParseFlags(
       argc, argv, "render",

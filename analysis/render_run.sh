@@ -18,4 +18,12 @@ for file in "$@"; do
     *.db) shards+=("$PWD/$file") ;;
   esac
 done
-exec analysis/render --artifact "$artifact" --out-dir "$out" ${shards[@]+--shards "${shards[@]}"}
+# The source tree's commit, for the report's header (runs carry their tools'
+# own digests: common/code_version.h). Nothing when it is not a git checkout.
+version_flag=()
+if [[ -n "${BUILD_WORKSPACE_DIRECTORY:-}" ]] &&
+  version="$(git -C "$BUILD_WORKSPACE_DIRECTORY" describe --always --dirty --abbrev=12 2>/dev/null)"; then
+  version_flag=(--workspace-version "$version")
+fi
+exec analysis/render --artifact "$artifact" --out-dir "$out" ${version_flag[@]+"${version_flag[@]}"} \
+  ${shards[@]+--shards "${shards[@]}"}

@@ -14,4 +14,12 @@ if (unset BUILD_WORKSPACE_DIRECTORY RCDNN_ARTIFACTS_OUT; analysis/render_run.sh 
   fail "ran without an output folder"
 fi
 grep -q "run me with bazel run" "$tmp/err" || fail "unclear error: $(cat "$tmp/err")"
+# Under bazel run, the report names the source tree's commit.
+ws="$tmp/workspace"
+mkdir -p "$ws" && git -C "$ws" init -q && touch "$ws/BUILD"
+git -C "$ws" add BUILD && git -C "$ws" -c user.name=test -c user.email=test@example.com commit -qm init
+commit="$(git -C "$ws" rev-parse --short=12 HEAD)"
+BUILD_WORKSPACE_DIRECTORY="$ws" RCDNN_ARTIFACTS_OUT="$tmp/out2" analysis/render_run.sh report "$tmp/shard.db" > "$tmp/log2" ||
+  { cat "$tmp/log2"; fail "report render failed"; }
+grep -q "source tree at <code>$commit</code>" "$tmp/out2/report.html" || fail "report.html does not name commit $commit"
 echo "render_run_test: PASS"

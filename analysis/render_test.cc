@@ -12,6 +12,7 @@
 #include "analysis/test_store.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "results/provenance.h"
 
 namespace rcdnn::analysis {
 namespace {
@@ -176,6 +177,28 @@ TEST(Render, ReportHasEverySectionAndEmbedsItsImages) {
             std::string::npos);
   EXPECT_NE(html.find("Fashion-MNIST (stand-in for MNIST)"), std::string::npos);
   EXPECT_NE(html.find(std::string(64, 'f')), std::string::npos);
+}
+
+TEST(Render, ReportNamesTheSourceTreeAndSummarisesManyCodeVersions) {
+  const std::string shard = testing::FreshPath("versions_shard.db");
+  {
+    results::Store store = results::Store::Open(shard);
+    for (int tool = 0; tool < 6; ++tool) {
+      results::RunInfo run = testing::TestRun("//artifacts:tool_" + std::to_string(tool), "smoke");
+      run.code_version = "exe-sha256:" + std::string(16, static_cast<char>('a' + tool));
+      run.run_key = results::RunKey(run.code_version, run.target, run.config_json);
+      store.WriteRun(run, {}, {});
+    }
+  }
+  const std::string out = testing::TempDir("versions_out");
+  RenderOptions options = Options(out, {shard}, {"report"});
+  options.workspace_version = "0123456789ab-dirty";
+  EXPECT_TRUE(Render(options).errors.empty());
+  const std::string html = ReadFileToString(out + "/report.html");
+  EXPECT_NE(html.find("in a source tree at <code>0123456789ab-dirty</code>"), std::string::npos);
+  EXPECT_NE(html.find("Code versions: 6 (a digest of each tool binary"), std::string::npos);
+  // Counted in the header, not listed one by one.
+  EXPECT_EQ(html.find("Code versions: exe-sha256:"), std::string::npos);
 }
 
 TEST(Report, Base64) {

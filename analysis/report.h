@@ -26,6 +26,7 @@ struct RenderedArtifact {
 struct ReportInfo {
   std::string command;       // how the report was made
   std::string generated_at;  // ISO 8601 UTC
+  std::string workspace_version;  // the source tree rendered from ("" when unknown)
 };
 
 std::string ReportHtml(const StoreView& store, const std::vector<PaperFigure>& paper_figures,

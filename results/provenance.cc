@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <ctime>
 #include <fstream>
 
+#include "common/code_version.h"
 #include "common/sha256.h"
 
 namespace rcdnn::results {
@@ -38,11 +38,6 @@ std::string NowIso8601Utc() {
   char text[32];
   std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
-}
-
-std::string CodeVersion() {
-  const char* version = std::getenv("RCDNN_CODE_VERSION");
-  return version != nullptr && version[0] != '\0' ? version : "unknown";
 }
 
 RunInfo CurrentMachineInfo() {

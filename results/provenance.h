@@ -20,11 +20,7 @@ std::string MachineDescription();
 // The current time as "YYYY-MM-DDTHH:MM:SSZ".
 std::string NowIso8601Utc();
 
-// The environment variable RCDNN_CODE_VERSION when set and non-empty, else
-// "unknown".
-std::string CodeVersion();
-
-// A RunInfo with machine, code_version and started_at filled in; the caller
+// A RunInfo with machine, code_version (rcdnn::CodeVersion()) and started_at filled in; the caller
 // adds target, profile, data set, seed, threads, config and run_key.
 RunInfo CurrentMachineInfo();
 

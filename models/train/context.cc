@@ -1,5 +1,6 @@
 #include "models/train/context.h"
 
+#include "common/code_version.h"
 #include "common/error.h"
 #include "common/user_input.h"
 #include "models/data/registry.h"
@@ -30,7 +31,6 @@ RunContext LoadRunContext(const ContextOptions& options) {
                 context.spec.name + "' takes " + std::to_string(context.spec.input_channels) + "x" +
                 std::to_string(context.spec.input_height) + "x" + std::to_string(context.spec.input_width));
   }
-  const char* code_version = std::getenv("RCDNN_CODE_VERSION");
   context.provenance = {
       {"network", context.spec.name},
       {"dataset", context.dataset.name},
@@ -41,7 +41,7 @@ RunContext LoadRunContext(const ContextOptions& options) {
       {"split_seed", std::to_string(options.split_seed)},
       {"threads", std::to_string(options.threads)},
       {"train_images", std::to_string(train.size())},
-      {"code_version", code_version != nullptr && *code_version ? code_version : "unknown"},
+      {"code_version", CodeVersion()},
   };
   return context;
 }
