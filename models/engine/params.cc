@@ -3,6 +3,8 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "models/spec/shapes.h"
@@ -24,13 +26,34 @@ float UniformUnit(std::mt19937_64& rng) { return static_cast<float>(rng() >> 40)
 // Uniform in (0, 1] with 53 bits, for Box-Muller's logarithm.
 double UniformOpenZero(std::mt19937_64& rng) { return (static_cast<double>(rng() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
 
-// Caffe's filler for one weight matrix; `fan_in` is the full fan-in.
-void Fill(const LayerSpec& layer, int fan_in, std::mt19937_64& rng, RowMatrix* weights) {
+// The fan-in Caffe's xavier filler would see for each weight: that of the
+// first sub-network in the schedule whose active block holds it (the network
+// as defined when the weight was created), else the full fan-in.
+class FanIns {
+ public:
+  // `blocks`: the layer's active block at each schedule entry, in order.
+  FanIns(std::vector<ParamShape> blocks, int full_fan_in) : blocks_(std::move(blocks)), full_(full_fan_in) {}
+  int At(Eigen::Index row, Eigen::Index col) const {
+    for (const ParamShape& block : blocks_) {
+      if (row < block.rows && col < block.cols) return block.cols;
+    }
+    return full_;
+  }
+
+ private:
+  std::vector<ParamShape> blocks_;
+  int full_;
+};
+
+// Caffe's filler for one weight matrix.
+void Fill(const LayerSpec& layer, const FanIns& fan_ins, std::mt19937_64& rng, RowMatrix* weights) {
   float* data = weights->data();
-  const Eigen::Index count = weights->size();
+  const Eigen::Index count = weights->size(), cols = weights->cols();
   if (layer.init == "xavier") {
-    const float scale = static_cast<float>(std::sqrt(3.0 / fan_in));
-    for (Eigen::Index i = 0; i < count; ++i) data[i] = (2.0f * UniformUnit(rng) - 1.0f) * scale;
+    for (Eigen::Index i = 0; i < count; ++i) {
+      const float scale = static_cast<float>(std::sqrt(3.0 / fan_ins.At(i / cols, i % cols)));
+      data[i] = (2.0f * UniformUnit(rng) - 1.0f) * scale;
+    }
     return;
   }
   const std::string prefix = "gaussian:";
@@ -104,17 +127,26 @@ void ValidateParams(const NetSpec& spec, const NetParams& params, const char* wh
   for (const LayerParams& layer : params.heads) CheckLayer(what, spec.name, classifier, layer, head);
 }
 
-void InitParams(const NetSpec& spec, uint64_t seed, NetParams* params) {
+void InitParams(const NetSpec& spec, uint64_t seed, NetParams* params) { InitParams(spec, seed, {}, params); }
+
+void InitParams(const NetSpec& spec, uint64_t seed, const std::vector<Widths>& schedule, NetParams* params) {
   ValidateParams(spec, *params, "params");
+  std::vector<std::vector<LayerShape>> shapes;
+  for (const Widths& widths : schedule) shapes.push_back(InferShapes(spec, widths));
   std::mt19937_64 rng(seed);
   const std::vector<int> sliced = spec.SlicedLayerIndices();
   for (size_t i = 0; i < sliced.size(); ++i) {
     LayerParams& layer = params->sliced[i];
-    Fill(spec.layers[sliced[i]], static_cast<int>(layer.weights.cols()), rng, &layer.weights);
+    std::vector<ParamShape> blocks;
+    for (const auto& s : shapes) blocks.push_back(ActiveWeightBlock(s, sliced[i]));
+    Fill(spec.layers[sliced[i]], FanIns(blocks, static_cast<int>(layer.weights.cols())), rng, &layer.weights);
     layer.bias.setZero();
   }
-  for (LayerParams& head : params->heads) {
-    Fill(spec.layers[spec.ClassifierIndex()], static_cast<int>(head.weights.cols()), rng, &head.weights);
+  for (size_t k = 0; k < params->heads.size(); ++k) {
+    LayerParams& head = params->heads[k];
+    std::vector<ParamShape> block;  // head k belongs to increment k
+    if (k < shapes.size()) block.push_back(ActiveWeightBlock(shapes[k], spec.ClassifierIndex()));
+    Fill(spec.layers[spec.ClassifierIndex()], FanIns(block, static_cast<int>(head.weights.cols())), rng, &head.weights);
     head.bias.setZero();
   }
 }

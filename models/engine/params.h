@@ -61,7 +61,8 @@ void ValidateParams(const NetSpec& spec, const NetParams& params, const char* wh
 
 // Caffe's fillers from LayerSpec::init, deterministic from `seed`:
 //   xavier:         uniform(-sqrt(3 / fan_in), +sqrt(3 / fan_in)), fan_in = full
-//                   in_channels * k * k (fc: full input size), Caffe's FAN_IN;
+//                   in_channels * k * k (fc: full input size), Caffe's FAN_IN
+//                   (but see the schedule overload below);
 //   gaussian:<std>: normal(0, std).
 // Biases are zero. Every head gets the classifier's filler (fresh draws).
 // `params` must already be shaped for `spec` (ZerosLike); its head count is
@@ -73,6 +74,16 @@ void ValidateParams(const NetSpec& spec, const NetParams& params, const char* wh
 // standard libraries up to libm's last-ulp differences (rounded to float,
 // practically always the same).
 void InitParams(const NetSpec& spec, uint64_t seed, NetParams* params);
+
+// InitParams for networks trained at the widths of `schedule` (a golden
+// model: its one width; incremental training: its increments): a xavier
+// weight's fan_in is the active fan-in of the first schedule entry whose
+// block holds it, as Caffe would compute for the network defined at that
+// width (a golden model at 25% width draws at its own, narrower fan-in; an
+// increment's new weights at that increment's), and head k's is schedule[k]'s.
+// Weights outside every entry keep the full fan-in. The same draws as
+// InitParams, only scaled differently; an empty schedule is InitParams.
+void InitParams(const NetSpec& spec, uint64_t seed, const std::vector<Widths>& schedule, NetParams* params);
 
 // Sets every weight and bias (all heads included) to zero, keeping shapes.
 void SetZero(NetParams* params);

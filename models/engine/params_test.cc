@@ -72,6 +72,38 @@ TEST(ParamsTest, XavierIsUniformWithCaffesFanIn) {
   EXPECT_LE(params.heads[1].weights.cwiseAbs().maxCoeff(), head_bound);
 }
 
+TEST(ParamsTest, XavierUsesTheFanInOfTheWidthThatFirstUsesEachWeight) {
+  // LeNet conv2 (50 x 500 at full width, 20 input channels x 5 x 5): at 25%
+  // width it has 13 outputs over 5 input channels, fan-in 125; at 50%, 25
+  // outputs over 10 channels, fan-in 250.
+  const NetSpec spec = LoadSpec("lenet");
+  const std::vector<Widths> schedule = {UniformWidths(spec, 0.25), UniformWidths(spec, 0.5)};
+  NetParams full = ZerosLike(spec, 2), scheduled = ZerosLike(spec, 2);
+  InitParams(spec, 4, &full);
+  InitParams(spec, 4, schedule, &scheduled);
+  const RowMatrix& a = full.sliced[1].weights;
+  const RowMatrix& b = scheduled.sliced[1].weights;
+  auto ratio = [&](int row, int col) { return static_cast<double>(b(row, col)) / a(row, col); };
+  // The same draws, scaled by sqrt(full fan-in / fan-in of the first width using the weight).
+  EXPECT_NEAR(ratio(0, 0), std::sqrt(500.0 / 125), 1e-5);     // in the 25% block
+  EXPECT_NEAR(ratio(12, 124), std::sqrt(500.0 / 125), 1e-5);  // its last weight
+  EXPECT_NEAR(ratio(13, 0), std::sqrt(500.0 / 250), 1e-5);    // a row the 50% width adds
+  EXPECT_NEAR(ratio(0, 125), std::sqrt(500.0 / 250), 1e-5);   // a column it adds
+  EXPECT_NEAR(ratio(30, 0), 1.0, 1e-6);                       // used by neither: full fan-in
+  EXPECT_NEAR(ratio(0, 499), 1.0, 1e-6);
+  // Head k draws at increment k's fan-in (ip2 over ip1's 125, then 250 outputs).
+  EXPECT_NEAR(static_cast<double>(scheduled.heads[0].weights(0, 0)) / full.heads[0].weights(0, 0),
+              std::sqrt(500.0 / 125), 1e-5);
+  EXPECT_NEAR(static_cast<double>(scheduled.heads[1].weights(0, 0)) / full.heads[1].weights(0, 0),
+              std::sqrt(500.0 / 250), 1e-5);
+  // Gaussian fillers have no fan-in: ALEXnet is unchanged.
+  const NetSpec alexnet = LoadSpec("alexnet");
+  NetParams plain = ZerosLike(alexnet, 1), narrow = ZerosLike(alexnet, 1);
+  InitParams(alexnet, 4, &plain);
+  InitParams(alexnet, 4, {UniformWidths(alexnet, 0.25)}, &narrow);
+  EXPECT_EQ(plain.sliced[1].weights, narrow.sliced[1].weights);
+}
+
 TEST(ParamsTest, GaussianHasTheGivenStd) {
   const NetSpec spec = LoadSpec("alexnet");  // conv2: gaussian:0.01, 32 x 800
   NetParams params = ZerosLike(spec, 1);

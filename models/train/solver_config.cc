@@ -88,7 +88,10 @@ ProfileSettings SolverConfig::Profile(const std::string& profile) const {
 }
 
 SolverConfig SolverConfig::ForProfile(const std::string& profile) const {
-  const double scale = Profile(profile).iter_scale;
+  return Stretched(Profile(profile).iter_scale);
+}
+
+SolverConfig SolverConfig::Stretched(double scale) const {
   SolverConfig scaled = *this;
   auto scale_count = [scale](int64_t count) {
     return std::max<int64_t>(1, static_cast<int64_t>(std::llround(static_cast<double>(count) * scale)));

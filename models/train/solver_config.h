@@ -56,9 +56,16 @@ struct SolverConfig {
   // Learning rate at iteration `iter` (0-based), Caffe's formulas.
   double LearningRate(int64_t iter) const;
   LayerMultipliers MultipliersFor(const std::string& layer_name) const;
-  // Copy with the profile's iteration scaling applied. "paper" returns *this.
-  // Throws rcdnn::Error for an unknown profile name.
+  // Copy with the profile's iteration scaling applied (Stretched by its
+  // iter_scale). "paper" returns *this. Throws rcdnn::Error for an unknown
+  // profile name.
   SolverConfig ForProfile(const std::string& profile) const;
+  // Copy whose schedule runs `scale` times as many iterations: max_iter,
+  // stepsize and stepvalues scaled (rounded, at least 1), so a step or
+  // multistep schedule drops its rate at the same fractions of the run.
+  // "inv" and "fixed" are functions of the iteration alone and stay as
+  // Caffe defines them.
+  SolverConfig Stretched(double scale) const;
   ProfileSettings Profile(const std::string& profile) const;
   // Canonical text (sorted keys), hashed into run identities and checkpoints.
   std::string CanonicalText() const;

@@ -41,6 +41,25 @@ TEST(SolverConfig, AlexNetMultistepAndProfiles) {
   EXPECT_THROW(config.ForProfile("turbo"), Error);
 }
 
+TEST(SolverConfig, AStretchedScheduleDropsItsRateAtTheSameFractionsOfTheRun) {
+  // The budget-matched control: four increments' worth of iterations.
+  const SolverConfig alexnet = LoadSolverConfig("models/train/solvers/alexnet.solver").Stretched(4);
+  EXPECT_EQ(alexnet.max_iter, 280000);
+  EXPECT_EQ(alexnet.stepvalues, (std::vector<int64_t>{240000, 260000}));
+  EXPECT_DOUBLE_EQ(alexnet.LearningRate(239999), 0.001);
+  EXPECT_NEAR(alexnet.LearningRate(260000), 0.00001, 1e-12);
+  SolverConfig step;
+  step.lr_policy = "step";
+  step.stepsize = 100;
+  step.max_iter = 1000;
+  EXPECT_EQ(step.Stretched(3).stepsize, 300);
+  // inv is a function of the iteration alone: only the run's length changes.
+  const SolverConfig lenet = LoadSolverConfig("models/train/solvers/lenet.solver");
+  const SolverConfig longer = lenet.Stretched(4);
+  EXPECT_EQ(longer.max_iter, 4 * lenet.max_iter);
+  EXPECT_EQ(longer.LearningRate(5000), lenet.LearningRate(5000));
+}
+
 TEST(SolverConfig, EveryShippedSolverParses) {
   for (const char* name : {"lenet", "alexnet", "convnets"}) {
     const SolverConfig config = LoadSolverConfig(std::string("models/train/solvers/") + name + ".solver");

@@ -1,18 +1,23 @@
 // The paper's trainers (Section 3), on top of TrainPhase:
 //
 //  golden       one separately trained model per width (Section 3.1): all of
-//               its weights train, from the spec's initialisation.
+//               its weights train, from the spec's initialisation at that
+//               width (xavier at the width's own fan-in, as Caffe would
+//               define the narrower network: InitParams with a schedule).
 //  incremental  Algorithm 1: increment 1 trains alone; increment i adds
 //               channels, keeps every weight of increments < i fixed (the
 //               gradient mask of TrainableRegion) and trains a classifier of
-//               its own (one head per increment).
-//  incremental with golden initialisation (Section 3.2): before increment i
-//               trains, its active block is copied from the golden model of
+//               its own (one head per increment), which starts from head
+//               i-1's weights on the old channels (line 4: net ∪ initialize).
+//  incremental with golden initialisation (Section 3.2): increment 1 is
+//               golden model 1 itself; before increment i > 1 trains, its
+//               active block and head are copied from the golden model of
 //               its width, then the fixed weights of increment i-1 are put
 //               back ("substitute in the fixed weights").
 //  budget-matched golden: a golden model trained for as many SGD steps as
-//               the incremental model received over all increments (a
-//               control for Figure 9: extra training vs. the method).
+//               the incremental model received over all increments, on the
+//               solver's schedule stretched to that length (a control for
+//               Figure 9: extra training vs. the method).
 // Channel shutdown needs no trainer: it evaluates a full golden model at
 // narrower widths with its one head (see evaluate.h).
 #pragma once
@@ -36,6 +41,8 @@ struct TrainerOptions {
 };
 
 struct TrainReport {
+  // One entry per trained phase; golden-initialised increment 1 is golden
+  // model 1 itself and trains none.
   std::vector<int64_t> phase_iterations;  // SGD steps per phase
   std::vector<double> phase_seconds;
   std::vector<double> phase_final_loss;
@@ -43,8 +50,9 @@ struct TrainReport {
   int64_t TotalIterations() const;
 };
 
-// A golden model of one sub-network; `iterations_scale` multiplies max_iter
-// (the budget-matched control passes the number of increments).
+// A golden model of one sub-network; `iterations_scale` stretches the
+// solver's schedule (SolverConfig::Stretched; the budget-matched control
+// passes the number of increments).
 Model TrainGolden(const Network& net, const SolverConfig& config, const data::ImageSet& train, const Widths& widths,
                   const TrainerOptions& options, int iterations_scale, TrainReport* report);
 

@@ -96,23 +96,50 @@ TEST(Trainers, IncrementalKeepsEarlierIncrementsBitIdentical) {
   EXPECT_GT(Evaluate(net, both.params, test, two[1], 1).Accuracy(), 0.85);
 }
 
-TEST(Trainers, GoldenInitialisationStartsFromGoldenWithFixedWeightsSubstituted) {
+TEST(Trainers, GoldenInitialisedIncrementOneIsGoldenModelOneItself) {
   const NetSpec spec = testing::TinySpec();
   const Network net(spec);
   const auto train = testing::SyntheticImages(300, 1);
   const std::vector<Widths> schedule = UniformSchedule(spec, {0.5, 1.0});
   std::vector<Model> goldens;
   for (const Widths& w : schedule) goldens.push_back(TrainGolden(net, TinySolver(30), train, w, {}, 1, nullptr));
-  TrainerOptions options;
-  options.stop_after = 1;  // one SGD step per increment: weights stay near their start
-  SolverConfig config = TinySolver(50);
-  config.base_lr = 0;  // no movement at all: the start point is observable
-  const Model model = TrainIncremental(net, config, train, schedule, goldens, options, nullptr);
-  // Increment 1 starts as golden model 1 (lr 0 keeps it there).
+  TrainReport report;
+  const Model model = TrainIncremental(net, TinySolver(20), train, schedule, goldens, {}, &report);
+  EXPECT_EQ(report.phase_iterations, (std::vector<int64_t>{20}));  // increment 2 only
   const auto shapes = InferShapes(spec, schedule[0]);
-  const int conv_cols = static_cast<int>(shapes[0].weight_count / shapes[0].out_channels);
-  EXPECT_EQ(model.params.sliced[0].weights.topLeftCorner(shapes[0].out_channels, conv_cols),
-            goldens[0].params.sliced[0].weights.topLeftCorner(shapes[0].out_channels, conv_cols));
+  const std::vector<int> sliced = spec.SlicedLayerIndices();
+  for (size_t j = 0; j < sliced.size(); ++j) {
+    const auto [rows, cols] = ActiveWeightBlock(shapes, sliced[j]);
+    EXPECT_EQ(model.params.sliced[j].weights.topLeftCorner(rows, cols),
+              goldens[0].params.sliced[j].weights.topLeftCorner(rows, cols))
+        << "layer " << j;
+    EXPECT_EQ(model.params.sliced[j].bias.head(rows), goldens[0].params.sliced[j].bias.head(rows));
+  }
+  const auto [head_rows, head_cols] = ActiveWeightBlock(shapes, spec.ClassifierIndex());
+  EXPECT_EQ(model.params.heads[0].weights.topLeftCorner(head_rows, head_cols),
+            goldens[0].params.heads[0].weights.topLeftCorner(head_rows, head_cols));
+  EXPECT_EQ(model.params.heads[0].bias, goldens[0].params.heads[0].bias);
+  const auto test = testing::SyntheticImages(200, 2);
+  EXPECT_EQ(Evaluate(net, model.params, test, schedule[0], 0).predicted,
+            Evaluate(net, goldens[0].params, test, schedule[0], 0).predicted);
+}
+
+TEST(Trainers, AGrownClassifierStartsFromThePreviousOneOnTheOldChannels) {
+  const NetSpec spec = testing::TinySpec();
+  const Network net(spec);
+  const auto train = testing::SyntheticImages(300, 1);
+  const std::vector<Widths> schedule = UniformSchedule(spec, {0.5, 1.0});
+  SolverConfig still = TinySolver(2);
+  still.base_lr = 0;  // nothing moves: the start point is observable
+  const Model model = TrainIncremental(net, still, train, schedule, {}, {}, nullptr);
+  const auto [rows, old_cols] = ActiveWeightBlock(InferShapes(spec, schedule[0]), spec.ClassifierIndex());
+  const LayerParams& first = model.params.heads[0];
+  const LayerParams& grown = model.params.heads[1];
+  EXPECT_EQ(grown.weights.leftCols(old_cols), first.weights.leftCols(old_cols));
+  EXPECT_EQ(grown.bias, first.bias);
+  // The new channels' columns come from the filler, not from head 1.
+  EXPECT_NE(grown.weights.rightCols(grown.weights.cols() - old_cols),
+            first.weights.rightCols(first.weights.cols() - old_cols));
 }
 
 TEST(Trainers, GoldenInitialisationFullRunKeepsFixedBlock) {
