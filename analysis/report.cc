@@ -102,16 +102,19 @@ std::string ArtifactHtml(const StoreView& store, const std::vector<PaperFigure>&
   return html + "</section>\n";
 }
 
+// "a, b, c", or "—" for none.
+std::string JoinOrDash(const std::set<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text.empty() ? std::string("—") : text;
+}
+
 // The runs' code versions: each tool's own digest unless RCDNN_CODE_VERSION
 // named one (common/code_version.h), so a dozen tools of one build give a
 // dozen digests. Listed when few; counted, with where to look, when many.
 std::string CodeVersionsSummary(const std::set<std::string>& versions) {
   constexpr size_t kListed = 4;
-  if (versions.size() <= kListed) {
-    std::string text;
-    for (const std::string& v : versions) text += (text.empty() ? "" : ", ") + v;
-    return "Code versions: " + E(text.empty() ? std::string("—") : text) + ".";
-  }
+  if (versions.size() <= kListed) return "Code versions: " + E(JoinOrDash(versions)) + ".";
   return "Code versions: " + std::to_string(versions.size()) +
          " (a digest of each tool binary that ran; every run's own is in its provenance line and in "
          "<code>results.db</code>'s <code>runs.code_version</code>).";
@@ -157,15 +160,10 @@ std::string ReportHtml(const StoreView& store, const std::vector<PaperFigure>& p
     if (!r.info.dataset_display_name.empty()) datasets.insert(r.info.dataset_display_name);
     versions.insert(r.info.code_version);
   }
-  auto join = [](const std::set<std::string>& s) {
-    std::string text;
-    for (const std::string& x : s) text += (text.empty() ? "" : ", ") + x;
-    return text.empty() ? std::string("—") : text;
-  };
   html += "<p class=\"note\">Generated " + E(info.generated_at) + " from <code>" + E(store.path()) + "</code> (" +
           std::to_string(store.runs().size()) + " runs) by <code>" + E(info.command) + "</code>" +
           (info.workspace_version.empty() ? "" : " in a source tree at <code>" + E(info.workspace_version) + "</code>") +
-          ".<br>Profiles: " + E(join(profiles)) + ". Data sets: " + E(join(datasets)) + ". " +
+          ".<br>Profiles: " + E(JoinOrDash(profiles)) + ". Data sets: " + E(JoinOrDash(datasets)) + ". " +
           CodeVersionsSummary(versions);
   if (store.superseded() > 0) {
     html += "<br>" + std::to_string(store.superseded()) +

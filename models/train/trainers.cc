@@ -103,13 +103,12 @@ Model TrainIncremental(const Network& net, const SolverConfig& config, const dat
     const Widths frozen = i == 0 ? Widths{} : schedule[i - 1];
     if (!golden_init.empty()) {
       // Start from the golden model of this width, then put back the fixed
-      // weights of the previous increments.
-      NetParams fixed = model.params;
+      // weights of the previous increments. The first increment has none: it
+      // is golden model 1 itself, not trained again (the paper initialises
+      // each *new* increment from its golden model, and its Table 8 gives
+      // increment 1 exactly the golden accuracy).
+      const NetParams fixed = i == 0 ? NetParams{} : model.params;
       CopyActiveBlocks(spec, schedule[i], golden_init[i].params, golden_init[i].NumIncrements() - 1, &model.params, head);
-      // The first increment has no fixed weights to substitute: it is golden
-      // model 1 itself, not trained again (the paper initialises each *new*
-      // increment from its golden model, and its Table 8 gives increment 1
-      // exactly the golden accuracy).
       if (i == 0) continue;
       const auto shapes = InferShapes(spec, frozen);
       const std::vector<int> sliced = spec.SlicedLayerIndices();
