@@ -81,8 +81,9 @@ def trained_model(name, network, method, dataset, fraction = 1.0, fractions = No
         tags = ["manual"],
     )
 
-def evaluation(name, network, dataset, models, shutdown_fractions = None, method = None, profile = None):
-    """Evaluates model targets on validation and test sets at every increment.
+def evaluation(name, network, dataset, models, shutdown_fractions = None, method = None, method_prefix = None, profile = None):
+    """Evaluates model targets (files, or folders of them) on validation and
+    test sets at every increment.
 
     Outputs `<name>.db` (a results-store shard: accuracy, margin histograms,
     storage) and `<name>.csv` (every image's prediction and score margin).
@@ -92,6 +93,8 @@ def evaluation(name, network, dataset, models, shutdown_fractions = None, method
         extra += " --shutdown-fractions " + ",".join([str(f) for f in shutdown_fractions])
     if method:
         extra += " --method " + method
+    if method_prefix:
+        extra += " --method-prefix " + method_prefix
     native.genrule(
         name = name,
         srcs = _common_srcs(network, dataset) + models,
@@ -175,7 +178,9 @@ def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], pr
         cost = "//artifacts:%s_fixed32_16.cost" % network,
         budget = budget,
         profile = profile,
+        optimum_out = True,
     )
+    table7_optimum_experiments(net, network, dataset, goldens, profile)
     fixed_point_check(
         name = net + "_fixed_point",
         network = network,
@@ -186,7 +191,115 @@ def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], pr
     native.filegroup(
         name = net + "_shards",
         tags = ["manual"],
-        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime", "fixed_point"]],
+        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime", "fixed_point", "table7_eval", "table7_runtime"]],
+    )
+
+# Methods of the Table 7 optimum's models in the store (evaluate and runtime
+# --method-prefix): table7_golden, table7_incremental_golden_init,
+# table7_opportunistic, ... beside the 4-increment models' golden, ...
+TABLE7_PREFIX = "table7_"
+
+def _optimum_models_impl(ctx):
+    out = ctx.actions.declare_directory(ctx.label.name)
+    arguments = [
+        ctx.executable._tool.path,
+        "--spec",
+        ctx.file.spec.path,
+        "--solver",
+        ctx.file.solver.path,
+        "--dataset",
+        ctx.attr.dataset,
+        "--data-root",
+        "external/datasets",
+        "--threads",
+        ACTION_THREADS,
+        "--seed",
+        "1",
+        "--profile",
+        ctx.attr.profile,
+        "--optimum",
+        ctx.file.optimum.path,
+        "--out-dir",
+        out.path,
+        "--golden-pool",
+    ] + [f.path for f in ctx.files.golden_pool]
+    ctx.actions.run_shell(
+        outputs = [out],
+        inputs = [ctx.file.spec, ctx.file.solver, ctx.file.optimum] + ctx.files.golden_pool + ctx.files.data,
+        tools = [ctx.executable._tool],
+        # sh -c '<command>' '' <arguments>: "$@" is the tool's command line.
+        command = "\"$@\" 2> >(tail -c 4000 >&2)",
+        arguments = arguments,
+        mnemonic = "TrainOptimum",
+        progress_message = "Training the Table 7 optimum's increments (%s)" % ctx.label.name,
+    )
+    return [DefaultInfo(files = depset([out]))]
+
+# A folder of model files: the golden model of each increment the Table 7
+# sweep chose (from `golden_pool` when it has the width, else trained) and
+# the golden-initialised incremental model (//models/train:train_optimum).
+# A folder because how many increments there are is known only after the
+# sweep has run.
+optimum_models = rule(
+    implementation = _optimum_models_impl,
+    attrs = {
+        "spec": attr.label(allow_single_file = True, mandatory = True),
+        "solver": attr.label(allow_single_file = True, mandatory = True),
+        "dataset": attr.string(mandatory = True),
+        "data": attr.label_list(allow_files = True),
+        "profile": attr.string(mandatory = True),
+        "optimum": attr.label(allow_single_file = True, mandatory = True),
+        "golden_pool": attr.label_list(allow_files = [".model"]),
+        "_tool": attr.label(default = "//models/train:train_optimum", executable = True, cfg = "exec"),
+    },
+)
+
+def table7_optimum_experiments(net, network, dataset, goldens, profile):
+    """Tables 8 and 9 as the paper draws them: from models trained with the
+    increments of the Table 7 optimum (`<net>_runtime_optimum.txt`, the Eq. 1
+    sweep over the golden models), evaluated, priced on the accelerator at
+    those widths and put through the runtime schemes, every method prefixed
+    table7_."""
+    optimum = ":%s_runtime_optimum.txt" % net
+    optimum_models(
+        name = net + "_table7_models",
+        spec = "//models/spec:%s.net" % network,
+        solver = NETWORKS[network].solver,
+        dataset = dataset,
+        data = ["@datasets//:%s" % dataset],
+        profile = _profile(profile),
+        optimum = optimum,
+        golden_pool = goldens,
+        tags = ["manual"],
+    )
+    native.genrule(
+        name = net + "_table7_cost",
+        srcs = ["//models/spec:%s.net" % network, TECH, optimum],
+        outs = [net + "_table7_fixed32_16.cost"],
+        tools = ["//accel_sim:table4"],
+        cmd = "tmp=$$(mktemp -d) && $(location //accel_sim:table4) --specs $(location //models/spec:%s.net) " % network +
+              "--tech $(location %s) --fractions $$(sed -n '/^[^#]/{p;q;}' $(location %s)) " % (TECH, optimum) +
+              "--db $$tmp/accel.db --cost-out-dir $$tmp > /dev/null 2> >(tail -c 4000 >&2) && " +
+              "mv $$tmp/%s_fixed32_16.cost $@ && rm -rf $$tmp" % network,
+        message = "Pricing the Table 7 optimum's increments on the accelerator (%s)" % network,
+        tags = ["manual"],
+    )
+    evaluation(
+        name = net + "_table7_eval",
+        network = network,
+        dataset = dataset,
+        models = [":%s_table7_models" % net],
+        method_prefix = TABLE7_PREFIX,
+        profile = profile,
+    )
+    runtime_analysis(
+        name = net + "_table7_runtime",
+        network = network,
+        evaluation = ":%s_table7_eval" % net,
+        models = [],
+        cost = ":%s_table7_fixed32_16.cost" % net,
+        profile = profile,
+        method_prefix = TABLE7_PREFIX,
     )
 
 # Test images the fixed-point check compares, per profile (bit-accurate
@@ -226,22 +339,31 @@ def fixed_point_check(name, network, dataset, model, profile = None):
         tags = ["manual"],
     )
 
-def runtime_analysis(name, network, evaluation, models, cost = None, budget = None, profile = None):
+def runtime_analysis(name, network, evaluation, models, cost = None, budget = None, profile = None, optimum_out = False, method_prefix = None):
     """Tables 6-9 and the data of Figures 7 and 11 from an evaluation's
     predictions (models/runtime). Outputs `<name>.db` and `<name>_trace.csv`
-    (Figure 11's per-image trace; a one-line note when no budget is given)."""
+    (Figure 11's per-image trace; a one-line note when no budget is given);
+    with `optimum_out` also `<name>_optimum.txt`, the Table 7 optimum's
+    fractions. Table 6 needs `models` (none: no Table 6)."""
     srcs = ["//models/spec:%s.net" % network, evaluation] + models
     flags = [
         "--spec $(location //models/spec:%s.net)" % network,
         # The evaluation's outputs are a shard (.db) and its predictions (.csv).
         "--predictions $$(for f in $(locations %s); do case $$f in *.csv) echo $$f;; esac; done)" % evaluation,
         "--evaluation-db $$(for f in $(locations %s); do case $$f in *.db) echo $$f;; esac; done)" % evaluation,
-        "--models " + " ".join(["$(location %s)" % m for m in models]),
         "--target //artifacts:" + name,
         "--db $(location %s.db)" % name,
         # 51^3 threshold combinations for 4 increments: exhaustive and quick.
         "--threshold-step 0.02",
     ]
+    if models:
+        flags.append("--models " + " ".join(["$(location %s)" % m for m in models]))
+    outs = [name + ".db", name + "_trace.csv"]
+    if optimum_out:
+        outs.append(name + "_optimum.txt")
+        flags.append("--optimum-out $(location %s_optimum.txt)" % name)
+    if method_prefix:
+        flags.append("--method-prefix " + method_prefix)
     if cost:
         srcs.append(cost)
         flags.append("--cost $(location %s)" % cost)
@@ -254,7 +376,7 @@ def runtime_analysis(name, network, evaluation, models, cost = None, budget = No
     native.genrule(
         name = name,
         srcs = srcs,
-        outs = [name + ".db", name + "_trace.csv"],
+        outs = outs,
         tools = ["//models/runtime:runtime"],
         cmd = "$(location //models/runtime:runtime) " + " ".join(flags) + " --profile " + _profile(profile) +
               " 2> >(tail -c 4000 >&2)" + no_trace,

@@ -118,6 +118,45 @@ void NoteStandIns(Table* table) {
   }
 }
 
+bool ModelSet::Holds(const std::string& method) const {
+  static const std::string kTable7Prefix = ModelSets()[0].method_prefix;
+  if (!method_prefix.empty()) return method.rfind(method_prefix, 0) == 0;
+  return method.rfind(kTable7Prefix, 0) != 0;
+}
+
+const std::vector<ModelSet>& ModelSets() {
+  static const std::vector<ModelSet> sets = {{"table7_", "Table 7 optimum"}, {"", "4 uniform increments"}};
+  return sets;
+}
+
+std::string TrainedFractions(const StoreView& store, const std::string& network, const ModelSet& set,
+                             std::set<int64_t>* runs) {
+  results::MetricFilter filter;
+  filter.name = "table7_trained_fraction";
+  filter.network = network;
+  std::map<int, double> by_increment;
+  for (const results::MetricRow& row : store.Query(filter)) {
+    if (!set.Holds(row.metric.method) || !row.metric.increment) continue;
+    by_increment[*row.metric.increment] = row.metric.value;
+    if (runs) runs->insert(row.run_id);
+  }
+  std::string text;
+  for (const auto& [increment, fraction] : by_increment) {
+    text += (text.empty() ? "" : ", ") + FormatNumber(fraction, Significant(3));
+  }
+  return text;
+}
+
+std::optional<ModelSet> PaperSettingModels(const StoreView& store, const std::string& network) {
+  for (const ModelSet& set : ModelSets()) {
+    if (store.Value("energy_savings_pct", network, "", set.Method("opportunistic"), "test", kPaperScheme,
+                    std::nullopt)) {
+      return set;
+    }
+  }
+  return std::nullopt;
+}
+
 void AddRuns(ArtifactOutput* output, const std::vector<CurvePoint>& points) {
   for (const CurvePoint& p : points) output->run_ids.insert(p.run_id);
 }

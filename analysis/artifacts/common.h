@@ -18,6 +18,33 @@ namespace rcdnn::analysis::artifacts {
 // escalation a fresh forward pass (models/runtime/analysis.cc).
 inline constexpr char kPaperScheme[] = "criterion=product;reuse=no-reuse";
 
+// The two sets of trained models the runtime tables (7, 8, 9) are drawn
+// from. The paper draws Tables 8 and 9 from models trained with the
+// increments of its Table 7; ours sit in the store with every method
+// prefixed "table7_" (artifacts/defs.bzl), beside the 4-increment models of
+// Figures 9 and 10 (no prefix).
+struct ModelSet {
+  std::string method_prefix;  // "table7_" or ""
+  std::string label;          // for a table's "models" column
+
+  std::string Method(const std::string& method) const { return method_prefix + method; }
+  // Whether a store method belongs to this set.
+  bool Holds(const std::string& method) const;
+};
+// The paper's set first: the Table 7 optimum, then the 4 uniform increments.
+const std::vector<ModelSet>& ModelSets();
+
+// The uniform fractions of the set's trained incremental model, from the
+// runtime analysis' table7_trained_fraction metrics ("0.25, 1"; "" when
+// absent), and the runs they came from.
+std::string TrainedFractions(const StoreView& store, const std::string& network, const ModelSet& set,
+                             std::set<int64_t>* runs = nullptr);
+
+// The first set (in ModelSets() order) with the paper-setting Table 9 result
+// (energy_savings_pct of <prefix>opportunistic, key kPaperScheme, test) for
+// the network; nothing when neither has one.
+std::optional<ModelSet> PaperSettingModels(const StoreView& store, const std::string& network);
+
 // One point of an accuracy-versus-runtime curve.
 struct CurvePoint {
   std::string width;  // active channels per sliced layer, "5,13,125"

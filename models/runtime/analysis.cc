@@ -63,18 +63,24 @@ double Fraction(const NetSpec& spec, const Widths& widths) {
   return static_cast<double>(widths.at(0)) / static_cast<double>(FullWidths(spec).at(0));
 }
 
+// Every method this run writes starts with `method_prefix` (RuntimeOptions),
+// so that two model sets of one network never mix in the store.
 class Metrics {
  public:
-  explicit Metrics(std::string network) : network_(std::move(network)) {}
+  Metrics(std::string network, std::string method_prefix)
+      : network_(std::move(network)), method_prefix_(std::move(method_prefix)) {}
   void Add(const std::string& name, const std::string& width, const std::string& method, const std::string& split,
            const std::string& key, std::optional<int> increment, double value, const std::string& unit) {
     if (!std::isfinite(value)) return;  // e.g. an unknown time; the store refuses non-finite values
-    list_.push_back({name, network_, width, method, split, key, increment, value, unit});
+    const bool prefixed = method.empty() || method.rfind(method_prefix_, 0) == 0;
+    list_.push_back({name, network_, width, prefixed ? method : method_prefix_ + method, split, key, increment, value,
+                     unit});
   }
   std::vector<results::Metric>& list() { return list_; }
 
  private:
   std::string network_;
+  std::string method_prefix_;
   std::vector<results::Metric> list_;
 };
 
@@ -91,7 +97,11 @@ struct SchemeRow {
 
 }  // namespace
 
-RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& o) {
+RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
+  // The methods read from the predictions carry the prefix too.
+  RuntimeOptions o = options;
+  o.golden_method = o.method_prefix + o.golden_method;
+  if (!o.incremental_method.empty()) o.incremental_method = o.method_prefix + o.incremental_method;
   // ---- inputs -------------------------------------------------------------
   if (o.predictions_path.empty()) throw Error("--predictions is required");
   if (o.spec_path.empty()) throw Error("--spec is required");
@@ -115,7 +125,10 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& o) {
   }
   auto has_method = [&](const std::string& m) { return std::find(methods.begin(), methods.end(), m) != methods.end(); };
   std::string method = o.incremental_method;
-  if (method.empty()) method = has_method("incremental_golden_init") ? "incremental_golden_init" : "incremental";
+  if (method.empty()) {
+    method = o.method_prefix +
+             (has_method(o.method_prefix + "incremental_golden_init") ? "incremental_golden_init" : "incremental");
+  }
   if (!has_method(method)) {
     throw Error(o.predictions_path + " has no rows of method '" + method + "' for " + spec.name +
                 " (--incremental-method)");
@@ -152,7 +165,7 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& o) {
 
   RuntimeReport report;
   report.network = spec.name;
-  Metrics metrics(spec.name);
+  Metrics metrics(spec.name, o.method_prefix);
   std::string& out = report.text;
   const ThresholdSearchOptions search{o.threshold_step, o.max_accuracy_drop};
   out += "Runtime schemes for " + spec.name + " (" + method + ", " + std::to_string(n) + " increments; " +
@@ -201,6 +214,11 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& o) {
       metrics.Add("sweep_net_acc", "", "sweep", "val", key, std::nullopt, c.net_acc, "");
     }
     const std::string key = std::string("reuse=") + ReuseName(reuse) + ";cost=" + o.sweep_cost;
+    if (reuse == Reuse::kNone) {  // the paper's Table 7
+      report.optimum_fractions = sweep.best.fractions;
+      report.optimum_description = "Table 7 optimum of " + spec.name + ": the Eq. 1 sweep (" + key +
+                                   ") on the " + o.golden_method + " models' validation accuracy";
+    }
     metrics.Add("table7_num_increments", "", "sweep", "val", key, std::nullopt,
                 static_cast<double>(sweep.best.fractions.size()), "");
     for (size_t i = 0; i < sweep.best.fractions.size(); ++i) {

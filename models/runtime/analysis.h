@@ -29,6 +29,10 @@ struct RuntimeOptions {
   double threshold_step = 0.01;          // theta grid
   int margin_bins = 20;                  // Figure 7
   double little_fraction = 0;            // Big/Little little width; 0 = increment 1's width
+  // Read methods <prefix><incremental/golden method> and write every method
+  // with the prefix: "table7_" for the models trained at the Table 7 optimum
+  // beside the 4-increment ones (artifacts/defs.bzl).
+  std::string method_prefix;
 };
 
 struct RuntimeReport {
@@ -37,6 +41,8 @@ struct RuntimeReport {
   std::vector<results::Metric> metrics;      // for the store
   std::string trace_csv;                     // Figure 11 trace; empty without a budget schedule
   std::string config;                        // canonical config: option values and input checksums
+  std::vector<double> optimum_fractions;     // Table 7: the no-reuse sweep's optimum (Eq. 1, the paper's)
+  std::string optimum_description;           // where it came from, one line
 };
 
 // Throws rcdnn::Error (one line, naming the file/line/parameter) on any bad

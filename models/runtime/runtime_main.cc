@@ -2,7 +2,8 @@
 // sweep and thresholds (Table 7), Algorithm 3 (Tables 8, 9), Big/Little,
 // storage (Table 6), score-margin histograms (Figure 7) and Algorithm 2 on a
 // budget schedule (Figure 11). Everything is computed first; then the trace
-// CSV is written atomically and the results go into the store as one run.
+// CSV and the Table 7 optimum file are written atomically, and the results go
+// into the store as one run.
 #include <boost/program_options.hpp>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "models/runtime/analysis.h"
+#include "models/runtime/optimum_file.h"
 #include "results/provenance.h"
 #include "results/store.h"
 
@@ -39,7 +41,7 @@ void CopyDataset(const std::string& evaluation_db, rcdnn::results::RunInfo* info
 
 int main(int argc, char** argv) {
   RuntimeOptions o;
-  std::string db_path, trace_path, evaluation_db, profile = "paper", target = "runtime";
+  std::string db_path, trace_path, optimum_path, evaluation_db, profile = "paper", target = "runtime";
   po::options_description flags;
   flags.add_options()
       ("predictions", po::value(&o.predictions_path)->required(),
@@ -56,6 +58,10 @@ int main(int argc, char** argv) {
       ("evaluation-db", po::value(&evaluation_db)->default_value(""),
        "results shard of the evaluate run that wrote --predictions: its data set is recorded with this run")
       ("trace-out", po::value(&trace_path)->default_value(""), "write Figure 11's per-image trace CSV here (needs --budget)")
+      ("optimum-out", po::value(&optimum_path)->default_value(""),
+       "write Table 7's optimal fractions (the no-reuse Eq. 1 sweep) here, for //models/train:train_optimum")
+      ("method-prefix", po::value(&o.method_prefix)->default_value(""),
+       "read and write every method with this prefix (e.g. table7_ for the models of the Table 7 optimum)")
       ("incremental-method", po::value(&o.incremental_method)->default_value(""),
        "method of the incremental rows (default: incremental_golden_init if present, else incremental)")
       ("golden-method", po::value(&o.golden_method)->default_value(o.golden_method), "method of the golden rows")
@@ -94,6 +100,12 @@ int main(int argc, char** argv) {
     if (!trace_path.empty()) {
       rcdnn::WriteFileAtomically(rcdnn::ResolveUserPath(trace_path), report.trace_csv);
       artifacts.push_back({"fig11_trace", rcdnn::ResolveUserPath(trace_path), rcdnn::Sha256Hex(report.trace_csv)});
+    }
+    if (!optimum_path.empty()) {
+      const std::string text =
+          rcdnn::models::runtime::FormatOptimumFile(report.optimum_fractions, report.optimum_description);
+      rcdnn::WriteFileAtomically(rcdnn::ResolveUserPath(optimum_path), text);
+      artifacts.push_back({"table7_optimum", rcdnn::ResolveUserPath(optimum_path), rcdnn::Sha256Hex(text)});
     }
     std::fputs(report.text.c_str(), stdout);
     if (!db_path.empty()) {

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "models/engine/params.h"
+#include "models/runtime/optimum_file.h"
 #include "models/runtime/test_util.h"
 #include "models/train/model_file.h"
 #include "results/store.h"
@@ -26,7 +27,7 @@ const char kTinySpec[] =
 
 // 8 images per split; the small network (width 2) is right with a high margin on images 0-4,
 // wrong with a low margin on 5-7; the full networks are right on all but image 7.
-std::string TinyCsv(bool with_test = true) {
+std::string TinyCsv(bool with_test = true, const std::string& method_prefix = "") {
   std::string csv = "network,method,increment,width,split,index,label,predicted,margin\n";
   for (const char* split : {"val", "test"}) {
     if (std::string(split) == "test" && !with_test) continue;
@@ -38,7 +39,7 @@ std::string TinyCsv(bool with_test = true) {
         const bool small = width == "2";
         const bool correct = small ? k < 5 : k < 7;
         const double margin = small ? (k < 5 ? 0.8 : 0.2) : 0.9;
-        csv += "tiny," + method + "," + std::to_string(increment) + ",\"" + width + "\"," + split + "," +
+        csv += "tiny," + method_prefix + method + "," + std::to_string(increment) + ",\"" + width + "\"," + split + "," +
                std::to_string(k) + "," + std::to_string(label) + "," + std::to_string(correct ? label : 1 - label) +
                "," + std::to_string(margin) + "\n";
       }
@@ -173,6 +174,38 @@ TEST_F(RuntimeMainTest, WritesOneRunWithEveryTable) {
   EXPECT_EQ(trace_text.rfind("image,budget_energy,budget_delay,jump-to-max_capacity", 0), 0u);
   EXPECT_EQ(results::Store::OpenReadOnly(db).ListArtifacts(results::Store::OpenReadOnly(db).ListRuns()[0].id).size(),
             1u);
+}
+
+// The models of the Table 7 optimum sit in the same store as the 4-increment
+// ones: with --method-prefix every method read and written carries it.
+TEST_F(RuntimeMainTest, MethodPrefixKeepsAModelSetApartAndTheOptimumFileFeedsTheTrainer) {
+  const std::string csv = Write("prefixed.csv", TinyCsv(true, "table7_"));
+  const std::string db = TempPath("prefixed.db"), optimum = TempPath("optimum.txt");
+  std::remove(db.c_str());
+  const std::string args = "--predictions " + csv + " --spec " + spec_ + " --threshold-step 0.1 --db " + db;
+  const Result unprefixed = RunTool(args);
+  EXPECT_NE(unprefixed.exit_code, 0);
+  EXPECT_NE(unprefixed.output.find("has no rows of method 'incremental'"), std::string::npos) << unprefixed.output;
+  const Result r = RunTool(args + " --method-prefix table7_ --optimum-out " + optimum);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::vector<results::MetricRow> all = results::Store::OpenReadOnly(db).QueryMetrics({});
+  ASSERT_FALSE(all.empty());
+  for (const results::MetricRow& m : all) {
+    if (!m.metric.method.empty()) {
+      EXPECT_EQ(m.metric.method.rfind("table7_", 0), 0u) << m.metric.method;
+    }
+  }
+  EXPECT_FALSE(MetricsNamed(db, "table7_threshold").empty());
+  // The file holds the no-reuse sweep's optimum, as the store's table7_fraction does.
+  const std::vector<double> fractions = ReadOptimumFile(optimum);
+  std::vector<double> stored;
+  for (const results::MetricRow& m : MetricsNamed(db, "table7_fraction")) {
+    if (m.metric.key.rfind("reuse=no-reuse", 0) == 0) stored.push_back(m.metric.value);
+  }
+  EXPECT_EQ(fractions.size(), stored.size());
+  for (size_t i = 0; i < fractions.size() && i < stored.size(); ++i) EXPECT_NEAR(fractions[i], stored[i], 1e-6);
+  EXPECT_EQ(fractions.back(), 1.0);
+  EXPECT_NE(ReadFileToString(optimum).find("# Table 7 optimum of tiny"), std::string::npos);
 }
 
 TEST_F(RuntimeMainTest, WithoutACostFileUsesRelativeMacs) {

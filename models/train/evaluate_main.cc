@@ -4,6 +4,7 @@
 // model files' storage, written as one run into a results store.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "common/atomic_file.h"
@@ -30,6 +31,27 @@ struct Evaluation {
   Predictions predictions;
 };
 
+// A --model argument that is a folder stands for every *.model file in it,
+// in name order (train_optimum writes its models into one folder).
+std::vector<std::string> ExpandModelPaths(const std::vector<std::string>& raw_paths) {
+  std::vector<std::string> paths;
+  for (const std::string& raw : raw_paths) {
+    const std::string path = rcdnn::ResolveUserPath(raw);
+    if (!std::filesystem::is_directory(path)) {
+      paths.push_back(path);
+      continue;
+    }
+    std::vector<std::string> inside;
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".model") inside.push_back(entry.path().string());
+    }
+    if (inside.empty()) throw rcdnn::Error("--model folder '" + path + "' holds no *.model files");
+    std::sort(inside.begin(), inside.end());
+    paths.insert(paths.end(), inside.begin(), inside.end());
+  }
+  return paths;
+}
+
 std::string FractionText(double fraction) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.4g", fraction);
@@ -41,14 +63,17 @@ std::string FractionText(double fraction) {
 int main(int argc, char** argv) {
   ContextOptions context_options;
   std::vector<std::string> model_paths;
-  std::string shutdown_text, db_path, predictions_path, target = "evaluate", method_override;
+  std::string shutdown_text, db_path, predictions_path, target = "evaluate", method_override, method_prefix;
   po::options_description flags;
   AddContextFlags(&flags, &context_options);
   flags.add_options()
-      ("model", po::value(&model_paths)->required()->multitoken(), "model file(s) to evaluate")
+      ("model", po::value(&model_paths)->required()->multitoken(),
+       "model file(s) to evaluate; a folder means every *.model in it")
       ("shutdown-fractions", po::value(&shutdown_text)->default_value(""),
        "channel shutdown: evaluate each model's last classifier at these uniform widths (e.g. 0.25,0.5,0.75,1)")
       ("method", po::value(&method_override)->default_value(""), "method label (default: the model's own)")
+      ("method-prefix", po::value(&method_prefix)->default_value(""),
+       "put before every method label (e.g. table7_ for the models of the Table 7 optimum)")
       ("db", po::value(&db_path)->required(), "results store to write the run into (created if absent)")
       ("predictions", po::value(&predictions_path)->default_value(""),
        "CSV of every image's prediction and margin (for the runtime schemes)")
@@ -64,16 +89,16 @@ int main(int argc, char** argv) {
     std::vector<results::ArtifactRecord> artifacts;
     std::string config = "target=" + target + "\nprofile=" + context_options.profile + "\ndataset=" +
                          context.dataset.content_sha256 + "\nshutdown=" + shutdown_text + "\n";
-    for (const std::string& raw_path : model_paths) {
-      const std::string path = rcdnn::ResolveUserPath(raw_path);
+    for (const std::string& path : ExpandModelPaths(model_paths)) {
       const Model model = LoadModel(path);
       if (model.spec.source_text != context.spec.source_text) {
         throw rcdnn::Error("model '" + path + "' was trained on another spec than " + context_options.spec_path);
       }
-      const std::string method = !method_override.empty() ? method_override
-                                 : !shutdown_text.empty()   ? "shutdown"
-                                                            : model.metadata.count("method") ? model.metadata.at("method")
-                                                                                            : "unknown";
+      const std::string method =
+          method_prefix + (!method_override.empty()         ? method_override
+                           : !shutdown_text.empty()         ? "shutdown"
+                           : model.metadata.count("method") ? model.metadata.at("method")
+                                                            : "unknown");
       const std::string model_sha = rcdnn::Sha256OfFile(path);
       config += "model=" + model_sha + "\n";
       artifacts.push_back({"model", path, model_sha});
