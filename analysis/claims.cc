@@ -17,11 +17,7 @@ using artifacts::AccuracyCurve;
 using artifacts::CurvePoint;
 using artifacts::kPaperScheme;
 
-std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string text;
-  for (const std::string& p : parts) text += (text.empty() ? "" : separator) + p;
-  return text;
-}
+using artifacts::Join;
 
 // Fills datasets and profiles from the runs.
 void Describe(const StoreView& store, const std::set<int64_t>& runs, Claim* claim) {
@@ -76,7 +72,7 @@ Claim EnergyClaim(const ArtifactContext& context) {
     const auto drop = context.store.Value("accuracy_drop_pct", n.id, "", scheme, "test",
                                           std::string(kPaperScheme) + ";vs=golden-full", std::nullopt);
     const auto saving = context.store.Value("energy_savings_pct", n.id, "", scheme, "test", kPaperScheme, std::nullopt);
-    if (!drop || !saving) {
+    if (!models || !drop || !saving) {
       f.lacking.push_back(n.paper_name);
       continue;
     }

@@ -221,8 +221,9 @@ def _optimum_models_impl(ctx):
         ctx.file.optimum.path,
         "--out-dir",
         out.path,
-        "--golden-pool",
-    ] + [f.path for f in ctx.files.golden_pool]
+    ]
+    if ctx.files.golden_pool:
+        arguments += ["--golden-pool"] + [f.path for f in ctx.files.golden_pool]
     ctx.actions.run_shell(
         outputs = [out],
         inputs = [ctx.file.spec, ctx.file.solver, ctx.file.optimum] + ctx.files.golden_pool + ctx.files.data,
@@ -231,6 +232,8 @@ def _optimum_models_impl(ctx):
         command = "\"$@\" 2> >(tail -c 4000 >&2)",
         arguments = arguments,
         mnemonic = "TrainOptimum",
+        # The same PATH as the genrules' (bash, tail).
+        use_default_shell_env = True,
         progress_message = "Training the Table 7 optimum's increments (%s)" % ctx.label.name,
     )
     return [DefaultInfo(files = depset([out]))]
@@ -277,10 +280,14 @@ def table7_optimum_experiments(net, network, dataset, goldens, profile):
         srcs = ["//models/spec:%s.net" % network, TECH, optimum],
         outs = [net + "_table7_fixed32_16.cost"],
         tools = ["//accel_sim:table4"],
-        cmd = "tmp=$$(mktemp -d) && $(location //accel_sim:table4) --specs $(location //models/spec:%s.net) " % network +
-              "--tech $(location %s) --fractions $$(sed -n '/^[^#]/{p;q;}' $(location %s)) " % (TECH, optimum) +
+        # train_optimum validates the file fully; here it must at least hold a line of fractions.
+        cmd = "tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && " +
+              "fractions=$$(sed -n '/^[^#]/{p;q;}' $(location %s)) && " % optimum +
+              "{ [ -n \"$$fractions\" ] || { echo '$(location %s) holds no fractions (truncated?)' >&2; exit 1; }; } && " % optimum +
+              "$(location //accel_sim:table4) --specs $(location //models/spec:%s.net) " % network +
+              "--tech $(location %s) --fractions \"$$fractions\" " % TECH +
               "--db $$tmp/accel.db --cost-out-dir $$tmp > /dev/null 2> >(tail -c 4000 >&2) && " +
-              "mv $$tmp/%s_fixed32_16.cost $@ && rm -rf $$tmp" % network,
+              "mv $$tmp/%s_fixed32_16.cost $@" % network,
         message = "Pricing the Table 7 optimum's increments on the accelerator (%s)" % network,
         tags = ["manual"],
     )

@@ -118,6 +118,12 @@ void NoteStandIns(Table* table) {
   }
 }
 
+std::string Join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string text;
+  for (const std::string& p : parts) text += (text.empty() ? "" : separator) + p;
+  return text;
+}
+
 bool ModelSet::Holds(const std::string& method) const {
   static const std::string kTable7Prefix = ModelSets()[0].method_prefix;
   if (!method_prefix.empty()) return method.rfind(method_prefix, 0) == 0;

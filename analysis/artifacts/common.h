@@ -45,6 +45,9 @@ std::string TrainedFractions(const StoreView& store, const std::string& network,
 // the network; nothing when neither has one.
 std::optional<ModelSet> PaperSettingModels(const StoreView& store, const std::string& network);
 
+// "a, b, c" with separator ", ".
+std::string Join(const std::vector<std::string>& parts, const std::string& separator);
+
 // One point of an accuracy-versus-runtime curve.
 struct CurvePoint {
   std::string width;  // active channels per sliced layer, "5,13,125"

@@ -20,8 +20,10 @@ std::map<std::string, std::map<long, double>> Trace(const StoreView& store, cons
   filter.name = name;
   filter.network = network;
   std::map<std::string, std::map<long, double>> trace;
+  // Figure 11 runs the 4 uniform increments' controller (a budget is given only there).
+  const ModelSet& uniform = ModelSets().back();
   for (const results::MetricRow& row : store.Query(filter)) {
-    if (row.metric.key.rfind("image=", 0) != 0) continue;
+    if (row.metric.key.rfind("image=", 0) != 0 || !uniform.Holds(row.metric.method)) continue;
     trace[row.metric.method][std::strtol(row.metric.key.c_str() + 6, nullptr, 10)] = row.metric.value;
     runs->insert(row.run_id);
   }

@@ -92,12 +92,13 @@ ArtifactOutput Table9(const ArtifactContext& context) {
   Append(&table.header, savings.Header());
   Append(&table.header, gpu.Header());
   table.header.push_back("CPU savings % (measured)");
+  std::vector<std::string> single_increment, untrained_optimum;
   for (const PaperNetwork& network : PaperNetworks()) {
     auto paper = [&](const char* row) -> std::optional<double> {
       const PaperValue* v = context.paper.Find("table9", row, network.paper_name);
       return v ? v->number : std::nullopt;
     };
-    bool any_set = false;
+    bool any_set = false, optimum_trained = false;
     for (const ModelSet& models : ModelSets()) {
       const std::string scheme = models.Method("opportunistic");
       const std::optional<double> ours_drop =
@@ -107,6 +108,7 @@ ArtifactOutput Table9(const ArtifactContext& context) {
           context.store.Value("energy_savings_pct", network.id, "", scheme, "test", kPaperScheme, std::nullopt);
       if (!ours_drop && !ours_savings) continue;
       any_set = true;
+      optimum_trained = optimum_trained || &models == &ModelSets().front();
       std::set<int64_t> runs;
       std::string cost_model = "";
       results::MetricFilter filter;
@@ -125,6 +127,9 @@ ArtifactOutput Table9(const ArtifactContext& context) {
       }
       out.run_ids.insert(runs.begin(), runs.end());
       const std::string fractions = TrainedFractions(context.store, network.id, models);
+      if (fractions == "1") {
+        single_increment.push_back(network.paper_name + " (" + models.label + ")");
+      }
       std::vector<std::string> row = {network.paper_name, DatasetLabel(context.store, runs),
                                       models.label + (fractions.empty() ? "" : " (" + fractions + ")"), cost_model};
       Append(&row, drop.Cells(paper("Accuracy Drop"), ours_drop));
@@ -139,6 +144,7 @@ ArtifactOutput Table9(const ArtifactContext& context) {
       row.push_back(on_cpu.pct ? FormatNumber(*on_cpu.pct, Fixed(2)) + " (" + on_cpu.what + ")" : "");
       table.rows.push_back(row);
     }
+    if (any_set && !optimum_trained) untrained_optimum.push_back(network.paper_name);
     if (!any_set) {
       out.missing.push_back({"no Table 9 results of " + network.paper_name +
                                  " (metrics accuracy_drop_pct, key " + kPaperScheme +
@@ -169,6 +175,17 @@ ArtifactOutput Table9(const ArtifactContext& context) {
                         "the full network on every image. The cost is measured energy where a counter was readable, "
                         "else measured batch-1 time (marked). The paper's GPU was a Jetson TX1; ours is the machine "
                         "named in the provenance.");
+  table.notes.push_back("The platforms time the 4 uniform widths (//artifacts:platforms); a Table 7 optimum row "
+                        "has platform columns only where all of its widths are among them.");
+  if (!single_increment.empty()) {
+    table.notes.push_back("The sweep chose a single increment, the full network, for " + Join(single_increment, ", ") +
+                          ": there is nothing to configure at runtime and no saving.");
+  }
+  if (!untrained_optimum.empty()) {
+    table.notes.push_back("No models of the Table 7 optimum in the store for " + Join(untrained_optimum, ", ") +
+                          ": their row is the 4 uniform increments (bazel build //artifacts:<net>_shards trains "
+                          "both).");
+  }
   if (gpu_by_time) table.notes.push_back("The GPU column is time savings: no energy counter was readable.");
   NoteStandIns(&table);
   out.tables.push_back(table);

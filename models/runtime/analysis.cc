@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <set>
 
 #include "common/error.h"
 #include "common/sha256.h"
@@ -64,23 +65,26 @@ double Fraction(const NetSpec& spec, const Widths& widths) {
 }
 
 // Every method this run writes starts with `method_prefix` (RuntimeOptions),
-// so that two model sets of one network never mix in the store.
+// so that two model sets of one network never mix in the store: the scheme
+// names ("opportunistic", "sweep", "", ...) get it here; the methods read
+// from the predictions (`read_methods`) carry it already.
 class Metrics {
  public:
-  Metrics(std::string network, std::string method_prefix)
-      : network_(std::move(network)), method_prefix_(std::move(method_prefix)) {}
+  Metrics(std::string network, std::string method_prefix, std::set<std::string> read_methods)
+      : network_(std::move(network)), method_prefix_(std::move(method_prefix)),
+        read_methods_(std::move(read_methods)) {}
   void Add(const std::string& name, const std::string& width, const std::string& method, const std::string& split,
            const std::string& key, std::optional<int> increment, double value, const std::string& unit) {
     if (!std::isfinite(value)) return;  // e.g. an unknown time; the store refuses non-finite values
-    const bool prefixed = method.empty() || method.rfind(method_prefix_, 0) == 0;
-    list_.push_back({name, network_, width, prefixed ? method : method_prefix_ + method, split, key, increment, value,
-                     unit});
+    const std::string stored = read_methods_.count(method) ? method : method_prefix_ + method;
+    list_.push_back({name, network_, width, stored, split, key, increment, value, unit});
   }
   std::vector<results::Metric>& list() { return list_; }
 
  private:
   std::string network_;
   std::string method_prefix_;
+  std::set<std::string> read_methods_;
   std::vector<results::Metric> list_;
 };
 
@@ -165,7 +169,7 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
 
   RuntimeReport report;
   report.network = spec.name;
-  Metrics metrics(spec.name, o.method_prefix);
+  Metrics metrics(spec.name, o.method_prefix, {method, o.golden_method});
   std::string& out = report.text;
   const ThresholdSearchOptions search{o.threshold_step, o.max_accuracy_drop};
   out += "Runtime schemes for " + spec.name + " (" + method + ", " + std::to_string(n) + " increments; " +
@@ -202,7 +206,10 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
          std::to_string(o.max_increments) + ")\n";
   std::vector<std::vector<std::string>> sweep_rows;
   for (Reuse reuse : {Reuse::kNone, Reuse::kReuse}) {
-    SweepOptions sweep_options{o.sweep_step, o.min_first_fraction, o.max_increments, reuse};
+    SweepOptions sweep_options{o.sweep_step, o.min_first_fraction, o.max_increments, reuse,
+                               [&spec](double below, double above) {
+                                 return ReusableShareOfFractions(spec, below, above);
+                               }};
     const SweepResult sweep = SweepIncrements(curve, sweep_cost, sweep_options);
     for (const SweepCandidate& c : sweep.best_per_n) {
       const bool best = c.fractions == sweep.best.fractions;
@@ -233,7 +240,8 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
     std::vector<Rung> r;
     for (int i = 0; i < n; ++i) {
       r.push_back({&s.increments[i], Fraction(spec, s.widths[i]), cost.EnergyOf(s.widths[i]),
-                   cost.HasTime() ? cost.TimeOf(s.widths[i]) : -1.0});
+                   cost.HasTime() ? cost.TimeOf(s.widths[i]) : -1.0,
+                   i > 0 ? ReusableShare(spec, s.widths[i - 1], s.widths[i]) : 1.0});
     }
     return r;
   };
@@ -325,7 +333,8 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
     std::vector<IncrementModel> model;
     for (int i = 0; i < n; ++i) {
       const MarginProbabilities p = MeasureMarginProbabilities(val.increments[i], i + 1 < n ? s.thresholds[i] : 0.0);
-      model.push_back({val_rungs[i].energy, p.p_correct, p.p_final_given_correct, p.p_final_given_wrong});
+      model.push_back({val_rungs[i].energy, p.p_correct, p.p_final_given_correct, p.p_final_given_wrong,
+                       val_rungs[i].reuse_share});
     }
     const double e = ExpectedCost(model, reuse), acc = ExpectedAccuracy(model);
     eq_rows.push_back({s.label, Num(e), Num(s.validation->result.mean_energy), Num(acc),
@@ -345,7 +354,9 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
     const double energy = cost.EnergyOf(test.widths[i]);
     t8.push_back({std::to_string(i + 1), width, Num(Fraction(spec, test.widths[i]), "%.3g"),
                   Num(test.increments[i].Accuracy()) + (g ? " (" + Num(g->Accuracy()) + ")" : " (n/a)"),
-                  Num(energy, "%.4g"), cost.HasTime() ? Num(cost.TimeOf(test.widths[i]), "%.4g") : "-"});
+                  Num(energy, "%.4g"), cost.HasTime() ? Num(cost.TimeOf(test.widths[i]), "%.4g") : "-",
+                  i > 0 ? Num(test_rungs[i].reuse_share, "%.3f") : "-"});
+    if (i > 0) metrics.Add("reuse_share", width, method, "", "", i + 1, test_rungs[i].reuse_share, "");
     metrics.Add("accuracy", width, method, "test", "", i + 1, test.increments[i].Accuracy(), "");
     metrics.Add("accuracy", width, method, "val", "", i + 1, val.increments[i].Accuracy(), "");
     if (g) metrics.Add("accuracy", width, o.golden_method, "test", "", i + 1, g->Accuracy(), "");
@@ -355,8 +366,9 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
     }
   }
   out += Aligned({"incr", "width", "fraction", "accuracy (golden)", std::string("energy (") + cost.EnergyUnit() + ")",
-                  std::string("time (") + (cost.HasTime() ? cost.TimeUnit() : "-") + ")"},
+                  std::string("time (") + (cost.HasTime() ? cost.TimeUnit() : "-") + ")", "reuse share s_i"},
                  t8);
+  out += "  reuse share s_i = the share of increment i-1's MACs whose results increment i can reuse (reuse rows)\n";
 
   // ---- Table 9 ------------------------------------------------------------
   const double golden_acc = golden_full_test->Accuracy();
@@ -403,7 +415,9 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
                  t9);
   out += "  [paper] = the paper's Table 9 setting: thresholds maximising savings x accuracy on validation, and every\n"
          "  escalation a fresh forward pass (Algorithm 3 as written, Eq. 1's cumulative cost). reuse = the hardware keeps\n"
-         "  the smaller increment's results, so an image answered by increment i costs e_i. Big/Little never reuses.\n";
+         "  the smaller increment's results that stay valid (the first sliced layer's old channels and the second's\n"
+         "  old-to-old partial sums: the new channels are trained into the old ones), so escalating to increment i\n"
+         "  costs e_i - s_i e_(i-1) (s_i in Table 8). Big/Little never reuses.\n";
   out += big_little_note;
 
   // ---- Figure 7 -------------------------------------------------------------

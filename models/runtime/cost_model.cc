@@ -51,6 +51,29 @@ double RelativeMacsOfFraction(const NetSpec& spec, double fraction) {
   return RelativeMacsCost(spec, {UniformWidths(spec, fraction)}).energy[0];
 }
 
+double ReusableShare(const NetSpec& spec, const Widths& below, const Widths& above) {
+  ValidateWidths(spec, below);
+  ValidateWidths(spec, above);
+  for (size_t j = 0; j < below.size(); ++j) {
+    if (below[j] > above[j]) {
+      throw Error("reuse: width " + WidthsToString(below) + " is not inside " + WidthsToString(above));
+    }
+  }
+  const std::vector<LayerShape> shapes = InferShapes(spec, below);
+  const int64_t total = TotalMacs(shapes);
+  if (total <= 0) return 0;
+  // What `below` computed in its first two sliced layers is exactly the first
+  // layer's old channels and the second layer's old-from-old partial sums.
+  const std::vector<int> sliced = spec.SlicedLayerIndices();
+  int64_t reusable = 0;
+  for (size_t j = 0; j < sliced.size() && j < 2; ++j) reusable += shapes[sliced[j]].macs;
+  return static_cast<double>(reusable) / static_cast<double>(total);
+}
+
+double ReusableShareOfFractions(const NetSpec& spec, double below, double above) {
+  return ReusableShare(spec, UniformWidths(spec, below), UniformWidths(spec, above));
+}
+
 CostModel ParseCostFile(const std::string& text, const std::string& source_name,
                         const std::vector<Widths>& increment_widths) {
   const int n = static_cast<int>(increment_widths.size());

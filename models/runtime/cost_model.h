@@ -51,6 +51,20 @@ CostModel RelativeMacsCost(const NetSpec& spec, const std::vector<Widths>& width
 // Relative MACs of the uniform fraction f in (0, 1] (for the Eq. 1 sweep).
 double RelativeMacsOfFraction(const NetSpec& spec, double fraction);
 
+// Reuse (opportunistic.h Reuse::kReuse): the share of sub-network `below`'s
+// multiply-accumulates whose results stay valid when the hardware widens it
+// to `above` (each width of `below` <= `above`'s). Incremental training keeps
+// every weight of the smaller increment but trains the new channels' weights
+// into the old channels too (Algorithm 1 connects each new channel "to all
+// channels in the layers ahead and behind"), so only two results survive:
+// the first sliced layer's old output channels (their inputs are the image)
+// and the second sliced layer's old-to-old partial sums (their inputs are
+// those channels); every later layer's old channels see changed inputs and
+// are recomputed. The share prices reuse in `below`'s cost at its average
+// cost per MAC. Throws rcdnn::Error when `below` is wider than `above`.
+double ReusableShare(const NetSpec& spec, const Widths& below, const Widths& above);
+double ReusableShareOfFractions(const NetSpec& spec, double below, double above);
+
 // Parses a cost file for a model whose increment i (1-based) has width
 // increment_widths[i - 1]. Throws rcdnn::Error "<source>:<line>: ..." for a
 // malformed line, a bad header, an increment outside 1..N or given twice, a

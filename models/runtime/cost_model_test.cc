@@ -69,5 +69,18 @@ TEST(CostModelTest, RelativeMacsOfLenet) {
   EXPECT_NE(cost.description.find("relative MACs"), std::string::npos);
 }
 
+TEST(CostModelTest, ReusableShareIsTheFirstTwoSlicedLayersOfTheNarrowerNetwork) {
+  const NetSpec spec = LoadNetSpec("models/spec/lenet.net");
+  // At 0.25 (5,13,125): conv1 5*576*25 = 72,000 (old channels, reusable), conv2
+  // 13*64*5*25 = 104,000 (old-from-old partial sums, reusable), ip1 125*13*16 =
+  // 26,000 and ip2 10*125 = 1,250 (their inputs change): 176,000 of 203,250.
+  EXPECT_NEAR(ReusableShare(spec, {5, 13, 125}, {10, 25, 250}), 176000.0 / 203250.0, 1e-12);
+  EXPECT_NEAR(ReusableShareOfFractions(spec, 0.25, 1.0), 176000.0 / 203250.0, 1e-12);
+  // Half width: conv1 10*576*25 = 144,000 and conv2 25*64*250 = 400,000 of 646,500.
+  EXPECT_NEAR(ReusableShare(spec, {10, 25, 250}, {20, 50, 500}), 544000.0 / 646500.0, 1e-12);
+  EXPECT_THROW(ReusableShare(spec, {10, 25, 250}, {5, 13, 125}), Error);
+  EXPECT_THROW(ReusableShare(spec, {10, 25}, {20, 50, 500}), Error);
+}
+
 }  // namespace
 }  // namespace rcdnn::models::runtime

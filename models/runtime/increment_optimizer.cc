@@ -179,7 +179,8 @@ double ExpectedCost(const std::vector<IncrementModel>& increments, Reuse reuse) 
   double expected = 0, cumulative = 0, previous_final = 0;
   for (size_t i = 0; i < increments.size(); ++i) {
     cumulative += increments[i].cost;
-    const double c_i = reuse == Reuse::kNone ? cumulative : increments[i].cost;
+    if (reuse == Reuse::kReuse && i > 0) cumulative -= increments[i].reuse_share * increments[i - 1].cost;
+    const double c_i = cumulative;
     const double final = FinalProbability(increments, static_cast<int>(i));
     expected += c_i * (final - previous_final);
     previous_final = final;
@@ -214,6 +215,18 @@ SweepResult SweepIncrements(const AccuracyCurve& accuracy, const std::function<d
     if (!std::isfinite(cost[k]) || cost[k] < 0) throw Error("sweep: cost of fraction " + std::to_string(f) + " is invalid");
     p_correct[k] = accuracy(f);
   }
+  // reuse_share[below][above] of grid points, once (the candidates reuse them).
+  std::vector<std::vector<double>> reuse_share(intervals + 1, std::vector<double>(intervals + 1, 1.0));
+  if (options.reuse == Reuse::kReuse && options.reuse_share) {
+    for (int below = 1; below <= intervals; ++below) {
+      for (int above = below + 1; above <= intervals; ++above) {
+        const double share = options.reuse_share(static_cast<double>(below) / intervals,
+                                                 static_cast<double>(above) / intervals);
+        if (!(share >= 0 && share <= 1)) throw Error("sweep: a reuse share is outside [0, 1]");
+        reuse_share[below][above] = share;
+      }
+    }
+  }
   SweepResult result;
   result.best_per_n.resize(options.max_increments);
   std::vector<bool> have(options.max_increments, false);
@@ -227,11 +240,13 @@ SweepResult SweepIncrements(const AccuracyCurve& accuracy, const std::function<d
     if (static_cast<int>(ks.size()) == n - 1) {
       std::vector<IncrementModel> model;
       SweepCandidate candidate;
+      int below = 0;
       for (int k : ks) {
-        model.push_back({cost[k], p_correct[k], 1.0, 0.0});
+        model.push_back({cost[k], p_correct[k], 1.0, 0.0, below > 0 ? reuse_share[below][k] : 1.0});
         candidate.fractions.push_back(static_cast<double>(k) / intervals);
+        below = k;
       }
-      model.push_back({cost[intervals], p_correct[intervals], 1.0, 0.0});
+      model.push_back({cost[intervals], p_correct[intervals], 1.0, 0.0, below > 0 ? reuse_share[below][intervals] : 1.0});
       candidate.fractions.push_back(1.0);
       candidate.expected_cost = ExpectedCost(model, options.reuse);
       candidate.net_acc = ExpectedAccuracy(model);
@@ -289,7 +304,8 @@ ThresholdChoice ChooseThresholds(const std::vector<Rung>& rungs, Reuse reuse, Th
   std::vector<double> energy;
   for (const Rung& r : rungs) energy.push_back(r.energy);
   std::vector<double> answered(rungs.size());
-  for (size_t i = 0; i < rungs.size(); ++i) answered[i] = AnsweredCost(energy, static_cast<int>(i), reuse);
+  const std::vector<double> shares = ReuseShares(rungs);
+  for (size_t i = 0; i < rungs.size(); ++i) answered[i] = AnsweredCost(energy, shares, static_cast<int>(i), reuse);
   const double full_energy = rungs.back().energy;
   const double reference = rungs.back().predictions->Accuracy();
 

@@ -9,7 +9,10 @@
 //              + (1 - P(f_i correct)) P(SM_i >= theta_i | wrong),  P_N = 1.
 //   Eq. 1  E = sum_i C_i (P_i - P_{i-1}),  P_0 = 0, with
 //              C_i = c_1 + ... + c_i   (Reuse::kNone: the paper's Eq. 1)
-//              C_i = c_i               (Reuse::kReuse)
+//              C_i = c_1 + (c_2 - s_2 c_1) + ... + (c_i - s_i c_{i-1})
+//                                      (Reuse::kReuse; s_i the share of
+//                                      increment i-1's work that i reuses,
+//                                      s_i = 1 gives the ideal C_i = c_i)
 //          and c_i the cost of running increment i (the paper uses c_i = f_i,
 //          "expected fraction of the network deployed").
 //          Eq. 1 takes P_i - P_{i-1} as the probability of stopping at i,
@@ -75,6 +78,7 @@ struct IncrementModel {
   double p_correct = 0;              // P(f_i correct)
   double p_final_given_correct = 1;  // P(SM_i >= theta_i | f_i correct)
   double p_final_given_wrong = 0;    // P(SM_i >= theta_i | f_i wrong)
+  double reuse_share = 1;            // s_i (Reuse::kReuse; ignored for the first)
 };
 
 // Eq. 2 for increment i (0-based) of `increments`; 1 for the last.
@@ -91,6 +95,9 @@ struct SweepOptions {
   double min_first_fraction = 0.25;  // f_1 >= this (Figure 7: tiny increments have uninformative margins)
   int max_increments = 4;           // N in 1..max_increments
   Reuse reuse = Reuse::kNone;
+  // Reuse::kReuse: s of fraction `above` over fraction `below` (cost_model.h
+  // ReusableShare); empty = 1, all of the increment below is reused.
+  std::function<double(double below, double above)> reuse_share;
 };
 
 struct SweepCandidate {

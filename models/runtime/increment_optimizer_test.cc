@@ -44,6 +44,13 @@ TEST(EquationsTest, ThreeIncrementsWithImperfectMargins) {
   // No reuse: 1 * 0.76 + 4 * 0.01 + 14 * 0.23 = 4.02; reuse: 0.76 + 3 * 0.01 + 10 * 0.23 = 3.09.
   EXPECT_NEAR(ExpectedCost(m, Reuse::kNone), 4.02, 1e-12);
   EXPECT_NEAR(ExpectedCost(m, Reuse::kReuse), 3.09, 1e-12);
+  // Partial reuse, s_2 = 0.5 and s_3 = 0.2: C = 1, 1 + 3 - 0.5 = 3.5, 3.5 + 10 - 0.6 = 12.9;
+  // 0.76 + 3.5 * 0.01 + 12.9 * 0.23 = 3.762.
+  std::vector<IncrementModel> partial = m;
+  partial[1].reuse_share = 0.5;
+  partial[2].reuse_share = 0.2;
+  EXPECT_NEAR(ExpectedCost(partial, Reuse::kReuse), 3.762, 1e-12);
+  EXPECT_NEAR(ExpectedCost(partial, Reuse::kNone), 4.02, 1e-12);
   // T_3 = 0.95; T_2 = 0.72 + 0.23 * 0.95 = 0.9385; T_1 = 0.72 + 0.24 * 0.9385 = 0.94524.
   EXPECT_NEAR(ExpectedAccuracy(m), 0.94524, 1e-12);
 }
@@ -159,6 +166,17 @@ TEST(SweepTest, FindsTheHandComputedOptimum) {
   const SweepResult reuse = SweepIncrements(curve, [](double f) { return f; }, options);
   EXPECT_EQ(reuse.best.fractions, (std::vector<double>{0.25, 0.5, 1.0}));
   EXPECT_NEAR(reuse.best.expected_cost, 0.295, 1e-12);
+  // Nothing of the increment below reusable: reuse costs what no reuse does.
+  options.reuse_share = [](double, double) { return 0.0; };
+  const SweepResult none = SweepIncrements(curve, [](double f) { return f; }, options);
+  EXPECT_EQ(none.best.fractions, r.best.fractions);
+  EXPECT_NEAR(none.best.expected_cost, 0.34, 1e-12);
+  // Half of it: {.25,1} .225 + (.25 + 1 - .125) * .1 = .3375; {.25,.5,1} .225 + (.25 + .375) * .06
+  // + (.625 + .75) * .04 = .3175; {.25,.75,1} .225 + .875 * .08 + (.875 + .625) * .02 = .325.
+  options.reuse_share = [](double, double) { return 0.5; };
+  const SweepResult half = SweepIncrements(curve, [](double f) { return f; }, options);
+  EXPECT_EQ(half.best.fractions, (std::vector<double>{0.25, 0.5, 1.0}));
+  EXPECT_NEAR(half.best.expected_cost, 0.3175, 1e-12);
 }
 
 TEST(SweepTest, MaxOneIncrementIsTheFullNetwork) {

@@ -11,11 +11,20 @@ namespace rcdnn::models::runtime {
 
 const char* ReuseName(Reuse reuse) { return reuse == Reuse::kNone ? "no-reuse" : "reuse"; }
 
-double AnsweredCost(const std::vector<double>& costs, int final_rung, Reuse reuse) {
-  if (reuse == Reuse::kReuse) return costs[final_rung];
+double AnsweredCost(const std::vector<double>& costs, const std::vector<double>& reuse_shares, int final_rung,
+                    Reuse reuse) {
   double total = 0;
-  for (int j = 0; j <= final_rung; ++j) total += costs[j];
+  for (int j = 0; j <= final_rung; ++j) {
+    total += costs[j];
+    if (reuse == Reuse::kReuse && j > 0) total -= reuse_shares[j] * costs[j - 1];
+  }
   return total;
+}
+
+std::vector<double> ReuseShares(const std::vector<Rung>& rungs) {
+  std::vector<double> shares;
+  for (const Rung& r : rungs) shares.push_back(r.reuse_share);
+  return shares;
 }
 
 int FinalRung(const std::vector<Rung>& rungs, const std::vector<double>& thresholds, int64_t k) {
@@ -47,7 +56,9 @@ EscalationResult RunEscalation(const std::vector<Rung>& rungs, const std::vector
     energy.push_back(r.energy);
     time.push_back(r.time);
     have_time = have_time && r.time >= 0;
+    if (!(r.reuse_share >= 0 && r.reuse_share <= 1)) throw Error("Algorithm 3: a reuse share is outside [0, 1]");
   }
+  const std::vector<double> shares = ReuseShares(rungs);
   EscalationResult result;
   result.images = n;
   result.final_at.assign(rungs.size(), 0);
@@ -57,8 +68,8 @@ EscalationResult RunEscalation(const std::vector<Rung>& rungs, const std::vector
     result.final_at[i]++;
     result.reruns += i;
     result.correct += rungs[i].predictions->Correct(k);
-    energy_sum += AnsweredCost(energy, i, reuse);
-    if (have_time) time_sum += AnsweredCost(time, i, reuse);
+    energy_sum += AnsweredCost(energy, shares, i, reuse);
+    if (have_time) time_sum += AnsweredCost(time, shares, i, reuse);
     fraction_sum += rungs[i].fraction;
   }
   const double count = static_cast<double>(n);

@@ -9,7 +9,11 @@
 //                   written, and Eq. 1's cumulative sums): an image final at
 //                   rung i costs e_1 + ... + e_i;
 //   Reuse::kReuse - hardware keeps the smaller increment's intermediate
-//                   results, so an image final at rung i costs e_i in total.
+//                   results that stay valid: escalating from rung i-1 to
+//                   rung i costs e_i - s_i e_{i-1}, where s_i is the share of
+//                   rung i-1's work that rung i reuses (Rung::reuse_share,
+//                   cost_model.h ReusableShare). s_i = 1 (all of it) is the
+//                   ideal, where an image final at rung i costs e_i in total.
 // Ties: escalate iff margin < theta (an image with margin == theta is final).
 #pragma once
 
@@ -29,6 +33,9 @@ struct Rung {
   double fraction = 1;  // fraction of the full network's channels (reporting only)
   double energy = 0;    // one forward pass, in the cost model's unit
   double time = -1;     // one forward pass; < 0: unknown
+  // Reuse::kReuse: the share of the rung below's energy and time whose
+  // results this rung reuses (ignored for the first rung); 1 = all of them.
+  double reuse_share = 1;
 };
 
 struct EscalationResult {
@@ -44,8 +51,12 @@ struct EscalationResult {
   std::vector<int64_t> final_at;  // images answered by each rung
 };
 
-// Cost of an image answered by rung `final_rung` (0-based).
-double AnsweredCost(const std::vector<double>& costs, int final_rung, Reuse reuse);
+// Cost of an image answered by rung `final_rung` (0-based), each rung
+// costing costs[j] and reusing reuse_shares[j] of the rung below's cost.
+double AnsweredCost(const std::vector<double>& costs, const std::vector<double>& reuse_shares, int final_rung,
+                    Reuse reuse);
+// The rungs' reuse_share, in order.
+std::vector<double> ReuseShares(const std::vector<Rung>& rungs);
 
 // 0-based rung that answers image k under `thresholds` (one per rung but the
 // last).

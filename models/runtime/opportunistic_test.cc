@@ -51,6 +51,19 @@ TEST_F(ScriptedNetwork, ReuseCostsOnlyTheAnsweringIncrement) {
   EXPECT_EQ(r.reruns, 6);  // the passes happen either way; reuse makes them cheaper
 }
 
+TEST_F(ScriptedNetwork, PartialReuseCreditsOnlyTheValidShareOfTheRungBelow) {
+  rungs[1].reuse_share = 0.5;   // half of increment 1's work survives into 2
+  rungs[2].reuse_share = 0.25;  // a quarter of increment 2's into 3
+  const EscalationResult r = RunEscalation(rungs, {0.5, 0.7}, Reuse::kReuse);
+  // Final at 1: 1; at 2: 1 + 3 - 0.5; at 3: 1 + (3 - 0.5) + (10 - 0.75).
+  EXPECT_DOUBLE_EQ(r.mean_energy, (2 * 1.0 + 2 * 3.5 + 2 * 12.75) / 6.0);
+  EXPECT_DOUBLE_EQ(r.mean_time, (2 * 10.0 + 2 * 25.0 + 2 * 70.0) / 6.0);
+  // No reuse ignores the shares.
+  EXPECT_DOUBLE_EQ(RunEscalation(rungs, {0.5, 0.7}, Reuse::kNone).mean_energy, 38.0 / 6.0);
+  rungs[2].reuse_share = 1.5;
+  EXPECT_THROW(RunEscalation(rungs, {0.5, 0.7}, Reuse::kReuse), Error);
+}
+
 TEST_F(ScriptedNetwork, ThetaZeroStopsAtTheFirstIncrement) {
   const EscalationResult r = RunEscalation(rungs, {0.0, 0.0}, Reuse::kNone);
   EXPECT_EQ(r.final_at, (std::vector<int64_t>{6, 0, 0}));

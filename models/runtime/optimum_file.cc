@@ -9,15 +9,19 @@
 
 namespace rcdnn::models::runtime {
 
-std::string FormatOptimumFile(const std::vector<double>& fractions, const std::string& comment) {
+std::string FormatFractions(const std::vector<double>& fractions) {
   std::string line;
   for (double f : fractions) {
-    // The sweep's grid (0.05) in 6 digits: 0.30000000000000004 is written 0.3.
     char text[32];
     std::snprintf(text, sizeof(text), "%.6g", f);
     line += (line.empty() ? "" : ",") + std::string(text);
   }
-  return "# " + comment + "\n# fractions of increments 1..N (uniform widths, the paper's x/y)\n" + line + "\n";
+  return line;
+}
+
+std::string FormatOptimumFile(const std::vector<double>& fractions, const std::string& comment) {
+  return "# " + comment + "\n# fractions of increments 1..N (uniform widths, the paper's x/y)\n" +
+         FormatFractions(fractions) + "\n";
 }
 
 std::vector<double> ParseOptimumFile(const std::string& text, const std::string& source_name) {

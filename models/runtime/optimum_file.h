@@ -17,6 +17,10 @@
 
 namespace rcdnn::models::runtime {
 
+// "0.25,0.3,1": each fraction in 6 significant digits (the sweep's grid
+// point 0.30000000000000004 is 0.3).
+std::string FormatFractions(const std::vector<double>& fractions);
+
 // The file's text; `comment` (one line, no newline) says where it came from.
 std::string FormatOptimumFile(const std::vector<double>& fractions, const std::string& comment);
 

@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
       ("optimum-out", po::value(&optimum_path)->default_value(""),
        "write Table 7's optimal fractions (the no-reuse Eq. 1 sweep) here, for //models/train:train_optimum")
       ("method-prefix", po::value(&o.method_prefix)->default_value(""),
-       "read and write every method with this prefix (e.g. table7_ for the models of the Table 7 optimum)")
+       "read and write every method with this prefix (e.g. table7_ for the models of the Table 7 optimum); "
+       "--incremental-method and --golden-method are given without it")
       ("incremental-method", po::value(&o.incremental_method)->default_value(""),
        "method of the incremental rows (default: incremental_golden_init if present, else incremental)")
       ("golden-method", po::value(&o.golden_method)->default_value(o.golden_method), "method of the golden rows")

@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
     std::vector<results::Metric> metrics;
     std::vector<results::ArtifactRecord> artifacts;
     std::string config = "target=" + target + "\nprofile=" + context_options.profile + "\ndataset=" +
-                         context.dataset.content_sha256 + "\nshutdown=" + shutdown_text + "\n";
+                         context.dataset.content_sha256 + "\nshutdown=" + shutdown_text + "\nmethod=" + method_override +
+                         "\nmethod_prefix=" + method_prefix + "\n";
     for (const std::string& path : ExpandModelPaths(model_paths)) {
       const Model model = LoadModel(path);
       if (model.spec.source_text != context.spec.source_text) {

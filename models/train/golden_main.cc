@@ -5,6 +5,7 @@
 
 #include "models/engine/network.h"
 #include "models/train/flags.h"
+#include "models/train/model_metadata.h"
 #include "models/train/trainers.h"
 
 using namespace rcdnn::models;
@@ -36,12 +37,7 @@ int main(int argc, char** argv) {
     TrainReport report;
     Model model = TrainGolden(net, context.solver, context.dataset.train, UniformWidths(context.spec, fraction),
                               trainer, iterations_scale, &report);
-    model.metadata = context.provenance;
-    model.metadata["method"] = method;
-    model.metadata["fraction"] = std::to_string(fraction);
-    model.metadata["iterations"] = std::to_string(report.TotalIterations());
-    model.metadata["train_seconds"] = std::to_string(report.phase_seconds.at(0));
-    model.metadata["final_loss"] = std::to_string(report.phase_final_loss.at(0));
+    StampGoldenModel(context.provenance, method, fraction, report, &model);
     SaveModel(rcdnn::ResolveUserPath(out), model);
     std::fprintf(stderr, "golden: wrote %s (%lld iterations, final loss %.4f)\n", out.c_str(),
                  static_cast<long long>(report.TotalIterations()), report.phase_final_loss.at(0));

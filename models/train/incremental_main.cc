@@ -6,6 +6,7 @@
 
 #include "models/engine/network.h"
 #include "models/train/flags.h"
+#include "models/train/model_metadata.h"
 #include "models/train/trainers.h"
 
 using namespace rcdnn::models;
@@ -40,13 +41,8 @@ int main(int argc, char** argv) {
     const Network net(context.spec, EngineOptions{context_options.threads});
     TrainReport report;
     Model model = TrainIncremental(net, context.solver, context.dataset.train, schedule, goldens, trainer, &report);
-    model.metadata = context.provenance;
-    model.metadata["method"] = goldens.empty() ? "incremental" : "incremental_golden_init";
-    model.metadata["fractions"] = fractions_text;
-    model.metadata["iterations"] = std::to_string(report.TotalIterations());
-    double seconds = 0;
-    for (double s : report.phase_seconds) seconds += s;
-    model.metadata["train_seconds"] = std::to_string(seconds);
+    StampIncrementalModel(context.provenance, goldens.empty() ? "incremental" : "incremental_golden_init",
+                          fractions_text, report, &model);
     SaveModel(rcdnn::ResolveUserPath(out), model);
     std::fprintf(stderr, "incremental: wrote %s (%zu increments, %lld iterations)\n", out.c_str(), schedule.size(),
                  static_cast<long long>(report.TotalIterations()));

@@ -13,6 +13,7 @@
 #include "models/engine/network.h"
 #include "models/runtime/optimum_file.h"
 #include "models/train/flags.h"
+#include "models/train/model_metadata.h"
 #include "models/train/optimum.h"
 
 using namespace rcdnn::models;
@@ -22,16 +23,6 @@ namespace {
 std::string Percent(double fraction) {
   char text[32];
   std::snprintf(text, sizeof(text), "%g", 100 * fraction);
-  return text;
-}
-
-std::string FractionsText(const std::vector<double>& fractions) {
-  std::string text;
-  for (double f : fractions) {
-    char item[32];
-    std::snprintf(item, sizeof(item), "%g", f);
-    text += (text.empty() ? "" : ",") + std::string(item);
-  }
   return text;
 }
 
@@ -67,28 +58,24 @@ int main(int argc, char** argv) {
         throw rcdnn::Error("--golden-pool model '" + path + "' was trained on another spec than " +
                            context_options.spec_path);
       }
+      // A pool model stands in for training here: it must come from the same data and settings.
+      const std::string mismatch = ProvenanceMismatch(pool.back().metadata, context.provenance);
+      if (!mismatch.empty()) {
+        throw rcdnn::Error("--golden-pool model '" + path + "' was trained otherwise than this run (" + mismatch +
+                           "); pass golden models of the same data set, profile and seeds");
+      }
     }
     const std::vector<Widths> schedule = UniformSchedule(context.spec, fractions);
     const Network net(context.spec, EngineOptions{context_options.threads});
     // A golden model trained here carries what //models/train:golden writes.
     const auto stamp_golden = [&](int increment, Model* model, const TrainReport& report) {
-      model->metadata = context.provenance;
-      model->metadata["method"] = "golden";
-      model->metadata["fraction"] = std::to_string(fractions[increment]);
-      model->metadata["iterations"] = std::to_string(report.TotalIterations());
-      model->metadata["train_seconds"] = std::to_string(report.phase_seconds.at(0));
-      model->metadata["final_loss"] = std::to_string(report.phase_final_loss.at(0));
+      StampGoldenModel(context.provenance, "golden", fractions[increment], report, model);
     };
     OptimumModels models =
         TrainOptimumModels(net, context.solver, context.dataset.train, schedule, pool, trainer, stamp_golden);
-    Model& incremental = models.incremental;
-    incremental.metadata = context.provenance;
-    incremental.metadata["method"] = "incremental_golden_init";
-    incremental.metadata["fractions"] = FractionsText(fractions);
-    incremental.metadata["iterations"] = std::to_string(models.incremental_report.TotalIterations());
-    double seconds = 0;
-    for (double s : models.incremental_report.phase_seconds) seconds += s;
-    incremental.metadata["train_seconds"] = std::to_string(seconds);
+    const std::string fractions_text = rcdnn::models::runtime::FormatFractions(fractions);
+    StampIncrementalModel(context.provenance, "incremental_golden_init", fractions_text, models.incremental_report,
+                          &models.incremental);
 
     const std::filesystem::path dir(rcdnn::ResolveUserPath(out_dir));
     std::filesystem::create_directories(dir);
@@ -97,8 +84,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "train_optimum: golden model of fraction %g %s\n", fractions[i],
                    models.golden_from_pool[i] ? "taken from the pool" : "trained here");
     }
-    SaveModel((dir / "incremental_golden_init.model").string(), incremental);
+    SaveModel((dir / "incremental_golden_init.model").string(), models.incremental);
     std::fprintf(stderr, "train_optimum: wrote %zu models to %s (increments %s)\n", schedule.size() + 1,
-                 dir.string().c_str(), FractionsText(fractions).c_str());
+                 dir.string().c_str(), fractions_text.c_str());
   });
 }
