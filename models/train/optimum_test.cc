@@ -9,15 +9,7 @@
 namespace rcdnn::models {
 namespace {
 
-SolverConfig TinySolver(int64_t iterations) {
-  SolverConfig config;
-  config.base_lr = 0.05;
-  config.momentum = 0.9;
-  config.lr_policy = "fixed";
-  config.batch_size = 16;
-  config.max_iter = iterations;
-  return config;
-}
+using testing::TinySolver;
 
 Model Labelled(Model model, const std::string& method) {
   model.metadata["method"] = method;

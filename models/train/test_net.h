@@ -7,6 +7,7 @@
 
 #include "models/data/dataset.h"
 #include "models/spec/net_spec.h"
+#include "models/train/solver_config.h"
 
 namespace rcdnn::models::testing {
 
@@ -21,6 +22,18 @@ inline NetSpec TinySpec() {
       "relu name=relu2\n"
       "fc name=ip2 outputs=3\n",
       "tiny.net");
+}
+
+// A fixed-rate SGD solver for the tiny network, `iterations` steps.
+inline SolverConfig TinySolver(int64_t iterations) {
+  SolverConfig config;
+  config.base_lr = 0.05;
+  config.momentum = 0.9;
+  config.weight_decay = 0.0005;
+  config.lr_policy = "fixed";
+  config.batch_size = 16;
+  config.max_iter = iterations;
+  return config;
 }
 
 inline data::ImageSet SyntheticImages(int n, uint64_t seed) {

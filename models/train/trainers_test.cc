@@ -13,16 +13,7 @@
 namespace rcdnn::models {
 namespace {
 
-SolverConfig TinySolver(int64_t iterations) {
-  SolverConfig config;
-  config.base_lr = 0.05;
-  config.momentum = 0.9;
-  config.weight_decay = 0.0005;
-  config.lr_policy = "fixed";
-  config.batch_size = 16;
-  config.max_iter = iterations;
-  return config;
-}
+using testing::TinySolver;
 
 std::string FreshDir(const std::string& name) {
   const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
