@@ -490,6 +490,34 @@ TEST_F(ArtifactsTest, Table9PricesTheSchemesEscalationsOnMeasuredPlatforms) {
   EXPECT_EQ(Cell(t, 0, "GPU energy savings % paper"), "48.00");
 }
 
+// The bounded-drop thresholds get their own row, after the paper's, with no
+// paper value beside them (the paper reports its criterion only).
+TEST_F(ArtifactsTest, Table9ShowsTheBoundedDropThresholdsBesideThePapers) {
+  const std::string scheme = artifacts::kPaperScheme, max_drop = "criterion=max-drop;reuse=no-reuse";
+  AddRun("//models/runtime:test",
+         {{"accuracy_drop_pct", "alexnet", "", "opportunistic", "test", scheme + ";vs=golden-full", std::nullopt, 8, "%"},
+          {"energy_savings_pct", "alexnet", "", "opportunistic", "test", scheme, std::nullopt, 90, "%"},
+          {"accuracy_drop_pct", "alexnet", "", "opportunistic", "test", max_drop + ";vs=golden-full", std::nullopt, 0.4,
+           "%"},
+          {"energy_savings_pct", "alexnet", "", "opportunistic", "test", max_drop, std::nullopt, 14, "%"}});
+  const ArtifactOutput out = RunArtifact("table9");
+  const Table& t = TableOf(out, "table9");
+  size_t first = t.rows.size();
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    if (Cell(t, r, "network") == "ALEXnet" && first == t.rows.size()) first = r;
+  }
+  ASSERT_LT(first + 1, t.rows.size());
+  EXPECT_EQ(Cell(t, first, "thresholds"), "max saving x accuracy (paper)");
+  EXPECT_EQ(Cell(t, first, "energy savings % ours"), "90.00");
+  EXPECT_EQ(Cell(t, first, "energy savings % paper"), "32.61");
+  EXPECT_EQ(Cell(t, first + 1, "network"), "ALEXnet");
+  EXPECT_EQ(Cell(t, first + 1, "thresholds"), "min energy within max drop");
+  EXPECT_EQ(Cell(t, first + 1, "accuracy drop % ours"), "0.40");
+  EXPECT_EQ(Cell(t, first + 1, "energy savings % ours"), "14.00");
+  EXPECT_EQ(Cell(t, first + 1, "energy savings % paper"), "");
+  EXPECT_FALSE(MentionsMissing(out, "Table 9 results of ALEXnet"));
+}
+
 TEST_F(ArtifactsTest, Table9LeavesAPlatformOutThatTimedOtherIncrements) {
   const std::string scheme = artifacts::kPaperScheme;
   AddRun("//models/runtime:test",

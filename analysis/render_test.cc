@@ -236,9 +236,29 @@ TEST(StoreView, LaterRunWinsARepeatedMeasurement) {
   store.WriteRun(b, {newer}, {});
   const StoreView view(store);
   EXPECT_EQ(view.superseded(), 1);
+  EXPECT_EQ(view.repeated_agreeing(), 0);
   EXPECT_EQ(view.Value("accuracy", "lenet", "5,13,125", "golden", "val", "", 1), 0.5);
   EXPECT_EQ(view.Query(results::MetricFilter{}).size(), 1u);
   EXPECT_EQ(view.Value("accuracy", "lenet", "5,13,125", "golden", "val", "", std::nullopt), std::nullopt);
+}
+
+// A second run recording the same value (the runtime analysis re-records the
+// evaluation's accuracies) is a repeat, not a superseded measurement.
+TEST(StoreView, CountsAgreeingRepeatsApartFromSupersededOnes) {
+  const std::string path = testing::FreshPath("agreeing.db");
+  results::Store store = results::Store::Open(path);
+  const results::Metric accuracy{"accuracy", "lenet", "5,13,125", "golden", "val", "", 1, 0.5, ""};
+  results::Metric other_width = accuracy;
+  other_width.width = "10,25,250";
+  results::Metric remeasured = other_width;
+  remeasured.value = 0.75;
+  store.WriteRun(testing::TestRun("eval"), {accuracy, other_width}, {});
+  store.WriteRun(testing::TestRun("runtime"), {accuracy}, {});
+  store.WriteRun(testing::TestRun("eval-again"), {remeasured}, {});
+  const StoreView view(store);
+  EXPECT_EQ(view.repeated_agreeing(), 1);
+  EXPECT_EQ(view.superseded(), 1);
+  EXPECT_EQ(view.Query(results::MetricFilter{}).size(), 2u);
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ std::string ClaimsHtml(const std::vector<Claim>& claims) {
             "</td><td>" + E(c.paper) + "</td><td>" + E(c.ours.empty() ? "—" : c.ours) + "</td><td>" +
             E(c.datasets.empty() ? "—" : c.datasets) + "</td><td>" + E(c.profiles.empty() ? "—" : c.profiles) +
             "</td><td><b>" + E(ToString(c.verdict)) + "</b>" +
-            (c.networks_measured > 0 ? "<br>on " + std::to_string(c.networks_measured) + " of 3 networks" : "") +
+            (c.networks_measured > 0 ? "<br>(" + std::to_string(c.networks_measured) + " of 3 networks measured)" : "") +
             "</td><td>" + E(c.criterion) + "</td><td>" +
             E(c.missing) + "</td></tr>\n";
   }
@@ -167,7 +167,13 @@ std::string ReportHtml(const StoreView& store, const std::vector<PaperFigure>& p
           CodeVersionsSummary(versions);
   if (store.superseded() > 0) {
     html += "<br>" + std::to_string(store.superseded()) +
-            " stored metric(s) were measured again by a later run; the later value is shown.";
+            " stored metric(s) were measured again by a later run with a different value (e.g. by an older code "
+            "version); the later value is shown, and results.db keeps both.";
+  }
+  if (store.repeated_agreeing() > 0) {
+    html += "<br>" + std::to_string(store.repeated_agreeing()) +
+            " stored metric(s) were recorded by two runs with the same value (the runtime analysis re-records the "
+            "accuracies it reads); each is shown once.";
   }
   html += "</p>\n<section id=\"claims-summary\">\n<h2>The paper's claims</h2>\n" + ClaimsHtml(claims) +
           "<p class=\"note\">A verdict is “not measured yet” whenever the numbers behind it are absent; “data set” "

@@ -9,8 +9,7 @@ namespace rcdnn::analysis {
 
 StoreView::StoreView(const results::Store& store) : store_(&store), path_(store.path()), runs_(store.ListRuns()) {
   for (size_t i = 0; i < runs_.size(); ++i) run_index_[runs_[i].id] = i;
-  superseded_ = 0;
-  Query(results::MetricFilter{}, &superseded_);
+  Query(results::MetricFilter{}, &repeats_);
 }
 
 const results::RunRow& StoreView::Run(int64_t run_id) const {
@@ -23,7 +22,7 @@ std::vector<results::MetricRow> StoreView::Query(const results::MetricFilter& fi
   return Query(filter, nullptr);
 }
 
-std::vector<results::MetricRow> StoreView::Query(const results::MetricFilter& filter, int64_t* superseded) const {
+std::vector<results::MetricRow> StoreView::Query(const results::MetricFilter& filter, Repeats* repeats) const {
   using Identity = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string, int>;
   std::vector<results::MetricRow> rows;
   std::map<Identity, size_t> where;
@@ -38,8 +37,8 @@ std::vector<results::MetricRow> StoreView::Query(const results::MetricFilter& fi
       rows.push_back(std::move(row));
       continue;
     }
-    if (superseded != nullptr) ++*superseded;
     const results::RunRow& kept = Run(rows[it->second].run_id);
+    if (repeats != nullptr) ++(row.metric.value == rows[it->second].metric.value ? repeats->agreeing : repeats->differing);
     if (std::make_pair(run.info.finished_at, run.id) > std::make_pair(kept.info.finished_at, kept.id)) {
       rows[it->second] = std::move(row);
     }

@@ -4,8 +4,10 @@
 // Rule for repeated measurements: the store may hold the same metric (same
 // name, network, width, method, split, key and increment) from several runs,
 // e.g. after shards of two code versions were merged. Query returns the one
-// from the run that finished last (ties: the higher run id) and counts the
-// others in superseded(); the report prints that count.
+// from the run that finished last (ties: the higher run id). The others are
+// counted in repeated_agreeing() where they hold the same value (e.g. the
+// runtime analysis re-records the accuracies it read from the evaluation)
+// and in superseded() where they do not; the report prints both counts.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +41,10 @@ class StoreView {
   const std::string& path() const { return path_; }
 
   // Number of stored metrics (of complete runs) hidden by a later run's
-  // measurement of the same metric.
-  int64_t superseded() const { return superseded_; }
+  // measurement of the same metric with a different value.
+  int64_t superseded() const { return repeats_.differing; }
+  // Number hidden by a later run's record of the same metric and value.
+  int64_t repeated_agreeing() const { return repeats_.agreeing; }
 
   // The profile shared by every run that read a data set; nothing when there
   // is no such run or they differ.
@@ -50,13 +54,16 @@ class StoreView {
   std::vector<std::string> NetworksWith(const std::string& name) const;
 
  private:
-  std::vector<results::MetricRow> Query(const results::MetricFilter& filter, int64_t* superseded) const;
+  struct Repeats {
+    int64_t agreeing = 0, differing = 0;
+  };
+  std::vector<results::MetricRow> Query(const results::MetricFilter& filter, Repeats* repeats) const;
 
   const results::Store* store_;
   std::string path_;
   std::vector<results::RunRow> runs_;
   std::map<int64_t, size_t> run_index_;
-  int64_t superseded_ = 0;
+  Repeats repeats_;
 };
 
 // The runs behind a set of metrics, for an artifact's provenance line.
