@@ -102,7 +102,9 @@ RenderResult Render(const RenderOptions& options) {
   RenderResult result;
   result.db_path = options.out_dir + "/results.db";
   results::Store store = OpenOutputStore(result.db_path, ShardProfiles(options.shards));
-  for (const std::string& shard : options.shards) result.runs_merged += store.MergeFrom(shard);
+  // The shards are the current outputs of their targets: their runs replace
+  // whatever an earlier render stored for the same targets.
+  result.runs_merged = store.ReplaceTargetsFrom(options.shards);
   const StoreView view(store);
   const ArtifactContext context{view, paper, options.spec_dir, view.DataProfile().value_or(kDefaultProfile)};
 

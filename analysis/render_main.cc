@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   flags.add_options()  //
       ("artifact", po::value(&options.artifacts)->multitoken()->required(),
        ("what to render: " + rcdnn::analysis::ArtifactIds() + ", report, all (several allowed)").c_str())  //
-      ("shards", po::value(&options.shards)->multitoken(), "result shards (.db) to merge")  //
+      ("shards", po::value(&options.shards)->multitoken(), "result shards (.db) to merge (replacing the stored runs of their targets)")  //
       ("out-dir", po::value(&options.out_dir)->required(), "output folder (holds results.db)")  //
       ("paper", po::value(&options.paper_values)->default_value(options.paper_values),
        "the paper's values (CSV)")  //
@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   const int parsed = rcdnn::cli::ParseFlags(
       argc, argv, "render",
       "render: the paper's tables and figures from result shards\n\n"
-      "Merges every --shards file into <out-dir>/results.db, then writes each artifact's\n"
+      "Merges every --shards file into <out-dir>/results.db (their runs replace the stored runs\n"
+      "of the same targets), then writes each artifact's\n"
       "<id>.csv and <id>.md (tables) and <id>.png and <id>.svg (figures) into --out-dir;\n"
       "'report' or 'all' renders every artifact and report.html.",
       flags, &vm);

@@ -309,6 +309,42 @@ def table7_optimum_experiments(net, network, dataset, goldens, profile):
         method_prefix = TABLE7_PREFIX,
     )
 
+def platform_timing(name, gpu, selection, srcs, method_prefix = "", after = []):
+    """Times networks on this machine into `<name>.db`: its CPU (gpu = False,
+    //benchmarks:platforms, one engine thread, package energy where RAPL is
+    readable) or its CUDA GPU (gpu = True, //gpu:gpu_platforms, NVML board
+    energy; a store with no runs where no device is usable). `selection` is
+    the tool's flags saying what to time (--specs/--fractions or --models).
+    The action waits for the targets in `after` (not read). Timings are
+    measurements, not functions of the inputs: never cached, run locally."""
+    tool = "//gpu:gpu_platforms" if gpu else "//benchmarks:platforms"
+    if gpu:
+        flags = "--repetitions 200 --batch-repetitions 20 --energy-seconds 1 --empty-db-without-device"
+    else:
+        flags = "--threads 1 --repetitions 100 --batch-repetitions 10 --energy-seconds 0.5"
+    if method_prefix:
+        flags += " --method-prefix " + method_prefix
+    native.genrule(
+        name = name,
+        outs = [name + ".db"],
+        srcs = srcs + after,
+        tools = [tool],
+        cmd = "$(location %s) %s %s --target //%s:%s --db $@ 2> >(tail -c 4000 >&2) > /dev/null" %
+              (tool, selection, flags, native.package_name(), name),
+        message = "Timing %s on this machine's %s" % (name, "CUDA GPU, if it has one" if gpu else "CPU"),
+        tags = ["manual", "no-cache", "no-remote", "local"],
+    )
+
+def platform_timings(timings, after = []):
+    """platform_timing for each dict of arguments in `timings`, in order, each
+    waiting for the one before and the first for `after`: Bazel runs them
+    one at a time, so that no timing shares the CPU with another (or, with
+    `after` naming every experiment, with training)."""
+    previous = after
+    for timing in timings:
+        platform_timing(after = previous, **timing)
+        previous = [":" + timing["name"]]
+
 # Test images the fixed-point check compares, per profile (bit-accurate
 # simulation is about 200-400 M MACs/s: ALEXnet's four increments in two
 # formats take about 0.1 s an image).

@@ -78,7 +78,8 @@ std::vector<Inversion> FindInversions(const NetworkTiming& network, bool batched
 }
 
 void PrintReport(const PlatformRun& run, std::ostream& out) {
-  out << "Platform (" << run.method << "):\n";
+  out << "Platform (" << run.method << (run.method_prefix.empty() ? "" : ", stored as " + run.StoredMethod())
+      << "):\n";
   for (const auto& [key, value] : run.platform) out << "  " << key << ": " << value << "\n";
   for (const auto& [key, value] : run.conditions) out << "  " << key << ": " << value << "\n";
   out << "  energy: " << (run.energy_measured ? run.energy_source : "NOT MEASURED (" + run.energy_source + ")")
@@ -157,7 +158,7 @@ std::vector<results::Metric> PlatformMetrics(const PlatformRun& run) {
     for (const IncrementTiming& t : network.increments) {
       const std::string width = models::WidthsToString(t.increment.widths);
       auto add = [&](const std::string& name, const std::string& key, double value, const std::string& unit) {
-        metrics.push_back({name, network.network, width, run.method, "", key, t.increment.number, value, unit});
+        metrics.push_back({name, network.network, width, run.StoredMethod(), "", key, t.increment.number, value, unit});
       };
       struct Series {
         int batch;
@@ -196,7 +197,7 @@ results::RunInfo PlatformRunInfo(const PlatformRun& run, const std::string& targ
   if (!run.machine_summary.empty()) info.machine += " / " + run.machine_summary;
   std::map<std::string, std::string> config;  // sorted keys: canonical
   for (const auto& [key, value] : run.platform) config["platform." + key] = value;
-  config["method"] = run.method;
+  config["method"] = run.StoredMethod();
   config["energy_source"] = run.energy_measured ? run.energy_source : "NOT MEASURED: " + run.energy_source;
   config["threads"] = std::to_string(run.threads);
   config["warmup"] = std::to_string(run.warmup);

@@ -14,7 +14,12 @@
 namespace rcdnn::benchmarks {
 
 struct PlatformRun {
-  std::string method;  // "cpu" | "gpu": the metrics' method, Table 5's platform
+  std::string method;  // "cpu" | "gpu": the platform, Table 5's
+  // Put before `method` in the stored metrics and config: "table7_" marks the
+  // timings of the Table 7 optimum's models, which Table 9 reads apart from
+  // Table 5's uniform widths ("": none).
+  std::string method_prefix;
+  std::string StoredMethod() const { return method_prefix + method; }
   // The platform as read on this machine, in print order, e.g.
   // {"cpu_model", "AMD EPYC ..."}, {"kernel", "Linux 6.1"}; stored in the
   // run's config and, through `machine_summary`, in RunInfo::machine.

@@ -72,7 +72,8 @@ PlatformRun RunPlatforms(const PlatformsOptions& options, std::ostream& out) {
                                               ? RandomWeightWorkloads(options.spec_paths, options.fractions,
                                                                       options.seed)
                                               : ModelWorkloads(options.model_paths);
-  const PlatformRun run = MeasureCpuPlatform(workloads, options.latency);
+  PlatformRun run = MeasureCpuPlatform(workloads, options.latency);
+  run.method_prefix = options.method_prefix;
   PrintReport(run, out);
   for (size_t k = 0; k < workloads.size(); ++k) {
     if (options.profile_layers || !FindInversions(run.networks[k], false).empty()) {

@@ -26,7 +26,8 @@ struct PlatformsOptions {
   // Per-layer times of every increment of every network; a network with a
   // batch-1 inversion gets them regardless.
   bool profile_layers = false;
-  std::string db_path;  // "" = do not store
+  std::string method_prefix;  // PlatformRun::method_prefix
+  std::string db_path;        // "" = do not store
   std::string target = "//benchmarks:platforms";
   std::string profile = "paper";
 };

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
       ("seed", po::value(&options.seed)->default_value(options.seed), "InitParams seed of the random weights")
       ("models", po::value(&models)->multitoken(),
        "trained model files to time instead of --specs (their schedules and heads)")
+      ("method-prefix", po::value(&options.method_prefix)->default_value(""),
+       "put before the stored method \"cpu\" (table7_: the Table 7 optimum's models, read by Table 9)")
       ("layers", po::bool_switch(&options.profile_layers), "print per-layer times of every network")
       ("db", po::value(&options.db_path)->default_value(""), "results store to write the run into (created if absent)")
       ("target", po::value(&options.target)->default_value(options.target), "target label recorded with the run")

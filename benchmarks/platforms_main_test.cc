@@ -97,6 +97,27 @@ TEST(PlatformsMainTest, WritesEnergyWhenACounterIsReadable) {
   EXPECT_EQ(rcdnn::results::Store::OpenReadOnly(db).QueryMetrics(filter).size(), 4u);
 }
 
+// Table 9 reads the Table 7 optimum's timings apart from Table 5's uniform
+// widths: --method-prefix marks every stored metric (and the run's config).
+TEST(PlatformsMainTest, MethodPrefixMarksEveryStoredMetric) {
+  const std::string db = Temp("platforms_prefix.db");
+  std::remove(db.c_str());
+  const Result result = RunTool(std::string(kTiny) + " --energy-seconds 0 --specs models/spec/lenet.net" +
+                                " --fractions 0.25,1 --method-prefix table7_ --db " + db);
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("Platform (cpu, stored as table7_cpu)"), std::string::npos) << result.output;
+  const rcdnn::results::Store store = rcdnn::results::Store::OpenReadOnly(db);
+  ASSERT_EQ(store.ListRuns().size(), 1u);
+  EXPECT_NE(store.ListRuns()[0].info.config_json.find("\"method\":\"table7_cpu\""), std::string::npos);
+  std::set<std::string> methods, widths;
+  for (const auto& row : store.QueryMetrics({})) {
+    methods.insert(row.metric.method);
+    widths.insert(row.metric.width);
+  }
+  EXPECT_EQ(methods, (std::set<std::string>{"table7_cpu"}));
+  EXPECT_EQ(widths, (std::set<std::string>{"5,13,125", "20,50,500"}));
+}
+
 TEST(PlatformsMainTest, BadCommandLinesFailWithOneLine) {
   Result result = RunTool("--no-such-flag");
   EXPECT_EQ(result.status, 2);

@@ -17,7 +17,8 @@ namespace po = rcdnn::cli::po;
 
 int main(int argc, char** argv) {
   gpu::GpuLatencyOptions options;
-  std::string specs, fractions = "0.25,0.5,0.75,1", db_path, target = "//gpu:gpu_platforms", profile = "paper";
+  std::string specs, fractions = "0.25,0.5,0.75,1", db_path, target = "//gpu:gpu_platforms", profile = "paper",
+              method_prefix;
   std::vector<std::string> models;
   uint64_t seed = 1;
   bool empty_db_without_device = false;
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
       ("seed", po::value(&seed)->default_value(seed), "InitParams seed of the random weights")
       ("models", po::value(&models)->multitoken(),
        "trained model files to time instead of --specs (their schedules and heads)")
+      ("method-prefix", po::value(&method_prefix)->default_value(""),
+       "put before the stored method \"gpu\" (table7_: the Table 7 optimum's models, read by Table 9)")
       ("db", po::value(&db_path)->default_value(""), "results store to write the run into (created if absent)")
       ("target", po::value(&target)->default_value(target), "target label recorded with the run")
       ("profile", po::value(&profile)->default_value(profile), "profile recorded with the run")
@@ -68,7 +71,8 @@ int main(int argc, char** argv) {
     const std::vector<benchmarks::Workload> workloads =
         models.empty() ? benchmarks::RandomWeightWorkloads(spec_paths, parsed_fractions, seed)
                        : benchmarks::ModelWorkloads(rcdnn::ResolveUserPaths(models));
-    const benchmarks::PlatformRun run = gpu::MeasureGpuPlatform(device, workloads, options);
+    benchmarks::PlatformRun run = gpu::MeasureGpuPlatform(device, workloads, options);
+    run.method_prefix = method_prefix;
     benchmarks::PrintReport(run, std::cout);
     if (!db_path.empty()) {
       const std::string path = rcdnn::ResolveUserPath(db_path);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 #include "results/store.h"
 #include "results/test_util.h"
@@ -112,6 +113,33 @@ TEST(Merge, RefusesToMergeAFileIntoItself) {
   store.WriteRun(SampleRun("//a:b"), SampleMetrics(1), {});
   EXPECT_TRUE(Contains(ErrorOf([&] { store.MergeFrom(path); }), "into itself"));
   EXPECT_EQ(store.ListRuns().size(), 1u);
+}
+
+// What a render does: the shards' runs replace every stored run of their
+// targets (an older code version's run has another key and would otherwise
+// stay beside the new one); runs of other targets stay.
+TEST(Merge, ReplaceTargetsFromDropsOlderRunsOfTheShardsTargets) {
+  const std::string first = WriteShard("replace_first.db");
+  const std::string second = FreshPath("replace_second.db");
+  Store::Open(second).WriteRun(SampleRun("//shard:three"), SampleMetrics(1), {});
+  Store store = Store::Open(FreshPath("replace_merged.db"));
+  RunInfo older_build = SampleRun("//shard:one");
+  older_build.code_version = "exe-sha256:older";
+  older_build.run_key = RunKey(older_build.code_version, older_build.target, older_build.config_json);
+  store.WriteRun(older_build, SampleMetrics(7), {});
+  store.WriteRun(SampleRun("//main:own"), SampleMetrics(1), {});
+
+  EXPECT_EQ(store.ReplaceTargetsFrom({first, second}), 3);
+
+  std::set<std::string> targets;
+  for (const RunRow& run : store.ListRuns()) targets.insert(run.info.target);
+  EXPECT_EQ(targets, (std::set<std::string>{"//main:own", "//shard:one", "//shard:two", "//shard:three"}));
+  EXPECT_EQ(store.ListRuns().size(), 4u);
+  EXPECT_FALSE(store.FindRun(older_build.run_key).has_value());
+  EXPECT_EQ(store.QueryMetrics({}).size(), 1u + 2u + 3u + 1u);  // the older build's 7 are gone
+  // A missing shard changes nothing.
+  EXPECT_TRUE(Contains(ErrorOf([&] { store.ReplaceTargetsFrom({first, FreshPath("absent.db")}); }), "absent.db"));
+  EXPECT_EQ(store.ListRuns().size(), 4u);
 }
 
 // A shard whose second run carries an artifact that breaks a CHECK

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cmath>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -323,31 +324,52 @@ std::vector<ArtifactRow> Store::ListArtifacts(int64_t run_id) const {
   return rows;
 }
 
-int Store::MergeFrom(const std::string& other_db_path) {
-  if (SameFile(path(), other_db_path)) {
-    throw Error("results database " + path() + ": cannot merge " + other_db_path +
-                " into itself; name another file");
+int Store::MergeFrom(const std::string& other_db_path) { return CopyCompleteRuns({other_db_path}, false); }
+
+int Store::ReplaceTargetsFrom(const std::vector<std::string>& shard_paths) {
+  return CopyCompleteRuns(shard_paths, true);
+}
+
+int Store::CopyCompleteRuns(const std::vector<std::string>& source_paths, bool replace_their_targets) {
+  std::vector<Store> sources;
+  std::vector<std::vector<RunRow>> complete_runs;
+  std::set<std::string> targets;
+  for (const std::string& source_path : source_paths) {
+    if (SameFile(path(), source_path)) {
+      throw Error("results database " + path() + ": cannot merge " + source_path + " into itself; name another file");
+    }
+    sources.push_back(OpenReadOnly(source_path));
+    // One read transaction on each source: a consistent snapshot even if a
+    // process is writing it right now.
+    sources.back().db_.Exec("BEGIN", "starting a read transaction");
+    complete_runs.emplace_back();
+    for (RunRow& run : sources.back().ListRuns()) {
+      if (run.status != RunStatus::kComplete) continue;
+      targets.insert(run.info.target);
+      complete_runs.back().push_back(std::move(run));
+    }
   }
-  Store other = OpenReadOnly(other_db_path);
-  // One read transaction on the source: a consistent snapshot even if a
-  // process is writing it right now.
-  other.db_.Exec("BEGIN", "starting a read transaction");
-  const std::vector<RunRow> runs = other.ListRuns();
 
   Transaction transaction(db_);
-  int copied = 0;
-  for (const RunRow& run : runs) {
-    if (run.status != RunStatus::kComplete) continue;
-    MetricFilter of_run;
-    of_run.run_id = run.id;
-    std::vector<Metric> metrics;
-    for (MetricRow& row : other.QueryMetrics(of_run)) metrics.push_back(std::move(row.metric));
-    std::vector<ArtifactRecord> artifacts;
-    for (ArtifactRow& row : other.ListArtifacts(run.id)) {
-      artifacts.push_back(std::move(row.artifact));
+  if (replace_their_targets) {
+    Statement remove(db_, "DELETE FROM runs WHERE target = ?");  // cascades to metrics, artifacts
+    for (const std::string& target : targets) {
+      remove.Bind(1, target).Run();
+      remove.Reset();
     }
-    InsertRun(run.info, RunStatus::kComplete, "", metrics, artifacts);
-    ++copied;
+  }
+  int copied = 0;
+  for (size_t s = 0; s < sources.size(); ++s) {
+    for (const RunRow& run : complete_runs[s]) {
+      MetricFilter of_run;
+      of_run.run_id = run.id;
+      std::vector<Metric> metrics;
+      for (MetricRow& row : sources[s].QueryMetrics(of_run)) metrics.push_back(std::move(row.metric));
+      std::vector<ArtifactRecord> artifacts;
+      for (ArtifactRow& row : sources[s].ListArtifacts(run.id)) artifacts.push_back(std::move(row.artifact));
+      InsertRun(run.info, RunStatus::kComplete, "", metrics, artifacts);
+      ++copied;
+    }
   }
   transaction.Commit();
   return copied;

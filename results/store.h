@@ -140,8 +140,17 @@ class Store {
   // version, or this same file.
   int MergeFrom(const std::string& other_db_path);
 
+  // MergeFrom for several stores, in one transaction, that first deletes
+  // every stored run whose target one of them holds a complete run of: the
+  // store then holds, for those targets, exactly the shards' runs. A
+  // target's output rebuilt by a newer code version thus replaces its old
+  // runs instead of sitting beside them (the render of artifacts/out/). A
+  // failure, or a process killed half-way, leaves the store as it was.
+  int ReplaceTargetsFrom(const std::vector<std::string>& shard_paths);
+
  private:
   explicit Store(Database db) : db_(std::move(db)) {}
+  int CopyCompleteRuns(const std::vector<std::string>& source_paths, bool replace_their_targets);
   // Inserts one run inside an open transaction.
   int64_t InsertRun(const RunInfo& info, RunStatus status, const std::string& error,
                     const std::vector<Metric>& metrics,
