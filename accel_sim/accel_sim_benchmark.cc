@@ -1,5 +1,8 @@
 // Simulator speed: simulated MACs per wall-clock second, analytical and
 // bit-accurate, and the whole of Table 4 (3 networks x 4 uniform widths).
+// BM_NfuMacPass compares, in one run, a full fixed-point pass whose products
+// leave the adder tree headroom (the plain-sum path) with one whose products
+// could overflow a partial sum (the saturating tree, adder by adder).
 //
 //   bazel run -c opt //accel_sim:accel_sim_benchmark
 #include <benchmark/benchmark.h>
@@ -8,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "accel_sim/nfu.h"
 #include "accel_sim/simulator.h"
 
 namespace rcdnn::accel {
@@ -69,6 +73,26 @@ void BM_BitAccurate(benchmark::State& state, const std::string& network, double 
   state.SetItemsProcessed(state.iterations() * macs);
 }
 
+// One 16 x 16 pass on raw values of magnitude below 2^(bits - 1), weights
+// and inputs alike: products below 2^(2 bits - 2). At 31 bits they pass the
+// 2^59 headroom of a 16-input tree, which then adds them one adder at a time.
+void BM_NfuMacPass(benchmark::State& state, int bits) {
+  std::mt19937_64 rng(1);
+  const int32_t limit = (int32_t{1} << (bits - 1)) - 1;
+  std::uniform_int_distribution<int32_t> value(-limit, limit);
+  std::vector<int32_t> inputs(16), weights(256);
+  for (int32_t& v : inputs) v = value(rng);
+  for (int32_t& v : weights) v = value(rng);
+  Nfu nfu(NfuConfig{});
+  std::vector<int64_t> acc(16, 0);
+  SaturationCounter saturations;
+  for (auto _ : state) {
+    nfu.MacPass(inputs.data(), 16, weights.data(), 16, 16, acc.data(), &saturations);
+    benchmark::DoNotOptimize(acc.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 256);
+}
+
 void BM_Table4(benchmark::State& state) {
   int64_t macs = 0;
   for (auto _ : state) {
@@ -93,6 +117,8 @@ BENCHMARK_CAPTURE(BM_BitAccurate, lenet_0.25, std::string("lenet"), 0.25)->Unit(
 BENCHMARK_CAPTURE(BM_BitAccurate, lenet_1.0, std::string("lenet"), 1.0)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BitAccurate, alexnet_1.0, std::string("alexnet"), 1.0)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_BitAccurate, convnets_1.0, std::string("convnets"), 1.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NfuMacPass, plain_sum_16bit, 16);
+BENCHMARK_CAPTURE(BM_NfuMacPass, saturating_tree_31bit, 31);
 BENCHMARK(BM_Table4)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -32,6 +32,13 @@ void Nfu::CheckLanes(int active_inputs, int active_neurons) const {
   }
 }
 
+// The least k with 2^k >= n (n >= 1).
+static int CeilLog2(int n) {
+  int k = 0;
+  while ((int64_t{1} << k) < n) ++k;
+  return k;
+}
+
 // Sums values[0..n) pairwise, level by level, in place. `add` is the adder.
 template <typename T, typename Add>
 static T TreeSum(T* values, int n, Add add) {
@@ -52,11 +59,22 @@ void Nfu::MacPass(const int32_t* inputs, int active_inputs, const int32_t* weigh
     wide.resize(active_inputs);
     p = wide.data();
   }
+  // When every product is below 2^headroom_bits in magnitude, no partial sum
+  // of the tree, in any order, leaves the 64-bit accumulator: the tree's
+  // saturating sum is then the plain (vectorisable) sum, bit for bit.
+  const int headroom_bits = 63 - CeilLog2(active_inputs);
   for (int n = 0; n < active_neurons; ++n) {
     const int32_t* w = weights + n * weight_stride;
-    for (int a = 0; a < active_inputs; ++a) p[a] = MultiplyToAccumulator(w[a], inputs[a]);
+    uint64_t plain_sum = 0, magnitude_bits = 0;  // unsigned: wraps instead of overflowing
+    for (int a = 0; a < active_inputs; ++a) {
+      p[a] = MultiplyToAccumulator(w[a], inputs[a]);  // |p| < 2^62
+      plain_sum += static_cast<uint64_t>(p[a]);
+      magnitude_bits |= static_cast<uint64_t>(p[a] < 0 ? -p[a] : p[a]);
+    }
     const int64_t sum =
-        TreeSum(p, active_inputs, [&](int64_t x, int64_t y) { return SaturatingAdd(x, y, acc_saturations); });
+        (magnitude_bits >> headroom_bits) == 0
+            ? static_cast<int64_t>(plain_sum)
+            : TreeSum(p, active_inputs, [&](int64_t x, int64_t y) { return SaturatingAdd(x, y, acc_saturations); });
     acc[n] = SaturatingAdd(acc[n], sum, acc_saturations);
   }
   CountMacPasses(1, int64_t{active_inputs} * active_neurons, int64_t{active_inputs - 1} * active_neurons,

@@ -69,6 +69,51 @@ TEST(Nfu, AccumulatorOverflowSaturatesAndIsCounted) {
   EXPECT_GT(saturations.count, 0);
 }
 
+// The adder tree's saturating sum, written out: pairwise, level by level.
+int64_t ReferenceTreeSum(std::vector<int64_t> values, SaturationCounter* saturations) {
+  for (size_t width = values.size(); width > 1; width = (width + 1) / 2) {
+    for (size_t i = 0; i < width / 2; ++i) values[i] = SaturatingAdd(values[2 * i], values[2 * i + 1], saturations);
+    if (width % 2) values[width / 2] = values[width - 1];
+  }
+  return values[0];
+}
+
+// Products near 2^59..2^62, signs mixed: some passes saturate inside the
+// tree and some do not, on both sides of the fast path's bound. Every result
+// and every saturation count is the tree's.
+TEST(Nfu, LargeProductsGiveTheTreesResultsAndSaturations) {
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<int> shift(26, 31);
+  std::bernoulli_distribution negative(0.5);
+  auto draw = [&] {
+    const int64_t magnitude = (int64_t{1} << shift(rng)) - 1 - static_cast<int64_t>(rng() % 1000);
+    return static_cast<int32_t>(negative(rng) ? -magnitude : magnitude);
+  };
+  int64_t passes_with_saturation = 0, passes_without = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const int active_inputs = 1 + trial % 16;
+    Nfu nfu(NfuConfig{});
+    std::vector<int32_t> inputs(16), weights(16 * 16);
+    for (auto& v : inputs) v = draw();
+    for (auto& v : weights) v = draw();
+    std::vector<int64_t> acc(16, 0);
+    SaturationCounter saturations;
+    nfu.MacPass(inputs.data(), active_inputs, weights.data(), 16, 16, acc.data(), &saturations);
+    SaturationCounter expected_saturations;
+    for (int n = 0; n < 16; ++n) {
+      std::vector<int64_t> products(active_inputs);
+      for (int a = 0; a < active_inputs; ++a) products[a] = int64_t{weights[n * 16 + a]} * inputs[a];
+      const int64_t before = expected_saturations.count;
+      const int64_t expected = SaturatingAdd(0, ReferenceTreeSum(products, &expected_saturations), &expected_saturations);
+      EXPECT_EQ(acc[n], expected) << "trial " << trial << " neuron " << n;
+      ++(expected_saturations.count > before ? passes_with_saturation : passes_without);
+    }
+    EXPECT_EQ(saturations.count, expected_saturations.count) << "trial " << trial;
+  }
+  EXPECT_GT(passes_with_saturation, 0);
+  EXPECT_GT(passes_without, 0);
+}
+
 TEST(Nfu, PoolPassTakesMaxOrSum) {
   Nfu nfu(NfuConfig{});
   const int32_t values[3] = {5, -7, 2};
