@@ -1,5 +1,6 @@
 // Simulator speed: simulated MACs per wall-clock second, analytical and
-// bit-accurate, and the whole of Table 4 (3 networks x 4 uniform widths).
+// bit-accurate (conv/fc layers as exact GEMMs, and pass by pass on the NFU,
+// in the same run), and the whole of Table 4 (3 networks x 4 uniform widths).
 // BM_NfuMacPass compares, in one run, a full fixed-point pass whose products
 // leave the adder tree headroom (the plain-sum path) with one whose products
 // could overflow a partial sum (the saturating tree, adder by adder).
@@ -42,7 +43,7 @@ void BM_Analytical(benchmark::State& state, const std::string& network, double f
   state.counters["sim_us_per_image"] = SimulateAnalytical(spec, widths, Tech()).TimeNsPerImage() / 1e3;
 }
 
-void BM_BitAccurate(benchmark::State& state, const std::string& network, double fraction) {
+void BM_BitAccurate(benchmark::State& state, const std::string& network, double fraction, bool exact_gemm) {
   const models::NetSpec& spec = Net(network);
   const models::Widths widths = models::UniformWidths(spec, fraction);
   const std::vector<models::LayerShape> full = models::InferShapes(spec, models::FullWidths(spec));
@@ -60,17 +61,28 @@ void BM_BitAccurate(benchmark::State& state, const std::string& network, double 
     w.biases.assign(w.rows, 0.0f);
     weights.layers.push_back(std::move(w));
   }
-  std::vector<float> image(int64_t{spec.input_channels} * spec.input_height * spec.input_width);
+  // A batch, as the precision search and the fixed-point check run it: the
+  // weights are quantized (and converted for the GEMMs) once per batch.
+  constexpr int kImages = 16;
+  std::vector<std::vector<float>> images(kImages);
   std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
-  for (float& v : image) v = pixel(rng);
+  for (std::vector<float>& image : images) {
+    image.resize(int64_t{spec.input_channels} * spec.input_height * spec.input_width);
+    for (float& v : image) v = pixel(rng);
+  }
   const Precision precision = UniformPrecision(spec, Tech().format);
+  SimOptions options;
+  options.exact_gemm = exact_gemm;
   int64_t macs = 0;
   for (auto _ : state) {
-    const SimResult r = SimulateBitAccurate(spec, widths, Tech(), weights, precision, {image});
+    const SimResult r = SimulateBitAccurate(spec, widths, Tech(), weights, precision, images, options);
     macs = r.total.macs;
     benchmark::DoNotOptimize(r.outputs);
   }
   state.SetItemsProcessed(state.iterations() * macs);
+  state.counters["per_image"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * kImages,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // One 16 x 16 pass on raw values of magnitude below 2^(bits - 1), weights
@@ -113,10 +125,18 @@ BENCHMARK_CAPTURE(BM_Analytical, lenet_0.25, std::string("lenet"), 0.25)->Unit(b
 BENCHMARK_CAPTURE(BM_Analytical, lenet_1.0, std::string("lenet"), 1.0)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Analytical, convnets_1.0, std::string("convnets"), 1.0)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Analytical, alexnet_1.0, std::string("alexnet"), 1.0)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_BitAccurate, lenet_0.25, std::string("lenet"), 0.25)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_BitAccurate, lenet_1.0, std::string("lenet"), 1.0)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_BitAccurate, alexnet_1.0, std::string("alexnet"), 1.0)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_BitAccurate, convnets_1.0, std::string("convnets"), 1.0)->Unit(benchmark::kMillisecond);
+// Each network twice: conv/fc layers as exact GEMMs (the default) and pass by pass.
+BENCHMARK_CAPTURE(BM_BitAccurate, lenet_0.25_gemm, std::string("lenet"), 0.25, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, lenet_0.25_passes, std::string("lenet"), 0.25, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, lenet_1.0_gemm, std::string("lenet"), 1.0, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, lenet_1.0_passes, std::string("lenet"), 1.0, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, alexnet_1.0_gemm, std::string("alexnet"), 1.0, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, alexnet_1.0_passes, std::string("alexnet"), 1.0, false)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, convnets_1.0_gemm, std::string("convnets"), 1.0, true)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_BitAccurate, convnets_1.0_passes, std::string("convnets"), 1.0, false)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_NfuMacPass, plain_sum_16bit, 16);
 BENCHMARK_CAPTURE(BM_NfuMacPass, saturating_tree_31bit, 31);
 BENCHMARK(BM_Table4)->Unit(benchmark::kMillisecond);

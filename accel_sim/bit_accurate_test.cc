@@ -332,6 +332,59 @@ TEST(BitAccurate, CountsEqualAnalyticalMode) {
   }
 }
 
+// A conv/fc layer computed as one exact GEMM (exact_gemm.h) against the same
+// layer pass by pass on the NFU: the same raw words, saturations and counters,
+// from small sums to weights so large that some layers must fall back to the
+// passes and their accumulators saturate.
+TEST(BitAccurate, TheExactGemmGivesThePassByPassBitsAndCounters) {
+  struct Case {
+    models::NetSpec spec;
+    models::Widths widths;
+    TechConfig tech;
+    Precision precision;
+    double weight_scale;
+  };
+  const models::NetSpec mixed = MixedNet(), on_chip = OnChipNet();
+  const models::NetSpec lenet = models::LoadNetSpec("models/spec/lenet.net");
+  const std::vector<Case> cases = {
+      {mixed, models::FullWidths(mixed), Tech32(), MixedPrecision(), 1.0},
+      {mixed, models::Widths{9, 7, 13}, Tech32(), UniformPrecision(mixed, {32, 16}), 1.0},
+      {mixed, models::FullWidths(mixed), Tech16(), UniformPrecision(mixed, {16, 10}), 8.0},
+      {mixed, models::FullWidths(mixed), Tech32(), UniformPrecision(mixed, {32, 16}), 1e6},
+      {on_chip, models::FullWidths(on_chip), Tech32(), UniformPrecision(on_chip, {32, 16}), 1.0},
+      {lenet, models::UniformWidths(lenet, 0.25), Tech32(), UniformPrecision(lenet, {32, 16}), 1.0},
+  };
+  int64_t fallback_saturations = 0;
+  for (const Case& c : cases) {
+    const std::string what = c.spec.name + " " + models::WidthsToString(c.widths) + " x" +
+                             std::to_string(c.weight_scale);
+    const NetWeights weights = RandomWeights(c.spec, 11, c.weight_scale);
+    std::vector<std::vector<float>> images = {RandomImage(c.spec, 1), RandomImage(c.spec, 2), RandomImage(c.spec, 3)};
+    for (float& v : images[2]) v *= 40.0f;
+    SimOptions passes;
+    passes.exact_gemm = false;
+    const SimResult gemm = SimulateBitAccurate(c.spec, c.widths, c.tech, weights, c.precision, images);
+    const SimResult tile = SimulateBitAccurate(c.spec, c.widths, c.tech, weights, c.precision, images, passes);
+    EXPECT_EQ(gemm.raw_outputs, tile.raw_outputs) << what;
+    EXPECT_EQ(gemm.outputs, tile.outputs) << what;
+    ASSERT_EQ(gemm.layers.size(), tile.layers.size());
+    for (size_t l = 0; l < gemm.layers.size(); ++l) {
+      const SaturationStats& a = gemm.layers[l].saturations;
+      const SaturationStats& b = tile.layers[l].saturations;
+      const std::string where = what + " " + gemm.layers[l].layer;
+      EXPECT_EQ(a.input, b.input) << where;
+      EXPECT_EQ(a.weights, b.weights) << where;
+      EXPECT_EQ(a.biases, b.biases) << where;
+      EXPECT_EQ(a.accumulator, b.accumulator) << where;
+      EXPECT_EQ(a.outputs, b.outputs) << where;
+    }
+    ExpectSameCounters(gemm, tile, what);
+    if (c.weight_scale > 1000) fallback_saturations += tile.total.saturations.accumulator;
+  }
+  // Only the passes can saturate the accumulator: the fallback ran.
+  EXPECT_GT(fallback_saturations, 0);
+}
+
 TEST(BitAccurate, BadWeightsPrecisionAndImagesAreNamed) {
   const models::NetSpec spec = MixedNet();
   const models::Widths widths = models::FullWidths(spec);

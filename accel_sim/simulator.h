@@ -97,6 +97,10 @@ void ValidatePrecision(const models::NetSpec& spec, const Precision& precision, 
 struct SimOptions {
   int num_images = 1;             // analytical mode: images run back to back
   bool margin_controller = true;  // the controller acts once per image (Fig. 8)
+  // Bit-accurate fixed point: a conv/fc layer whose sums stay below 2^53 for
+  // an image is one exact GEMM (exact_gemm.h), the same bits and counters as
+  // pass by pass. false walks every pass on the NFU (tests compare the two).
+  bool exact_gemm = true;
 };
 
 // Counts only. Throws rcdnn::Error when a layer cannot be mapped (names it).
