@@ -272,6 +272,7 @@ SimResult RunBitAccurate(const NetSpec& spec, const Widths& widths, const TechCo
     }
   }
 
+  int64_t exact_gemm_layers = 0;
   Components components(tech);
   MarginController controller(tech.margin);
   SimResult result;
@@ -300,10 +301,11 @@ SimResult RunBitAccurate(const NetSpec& spec, const Widths& widths, const TechCo
       data.biases = &prepared[i].biases;
       if (net.mappings[i].c_tiles > 1) data.partial_sums.resize(g.OutputWords());
       const bool weights_in_sb = net.weights_resident && image > 0;
-      bool exact_gemm = false;
-      if constexpr (kFixed) exact_gemm = gemms[i] && gemms[i]->Applies(activations);
+      bool use_gemm = false;
+      if constexpr (kFixed) use_gemm = gemms[i] && gemms[i]->Applies(activations);
+      exact_gemm_layers += use_gemm ? 1 : 0;
       LayerRun run;
-      if (exact_gemm) {
+      if (use_gemm) {
         // Counted tile by tile in closed form (the passes' counts), computed at once.
         run = RunLayer(g, net.mappings[i], net.caps, weights_in_sb, tech, components, TileExecutor());
         if constexpr (kFixed) FinishExactGemm(g, *gemms[i], activations, arith, &next);
@@ -342,6 +344,7 @@ SimResult RunBitAccurate(const NetSpec& spec, const Widths& widths, const TechCo
   result.raw_outputs = std::move(raw_outputs);
   if (kFixed) result.output_format = format;
   result.decisions = std::move(decisions);
+  result.exact_gemm_layers = exact_gemm_layers;
   return result;
 }
 

@@ -178,44 +178,52 @@ Precision MixedPrecision() {
   return p;
 }
 
+// Both ways of computing a conv/fc layer (one exact GEMM, or pass by pass)
+// against the reference.
 TEST(BitAccurate, FixedPointEqualsThePlainIntegerReferenceBitForBit) {
   const models::NetSpec spec = MixedNet();
   const TechConfig tech = Tech32();
   const NetWeights weights = RandomWeights(spec, 5);
-  int64_t total_saturations = 0;
-  for (const models::Widths& widths : {models::FullWidths(spec), models::Widths{9, 7, 13}, models::Widths{1, 1, 1}}) {
-    for (const Precision& precision : {MixedPrecision(), UniformPrecision(spec, {32, 16}),
-                                       UniformPrecision(spec, {16, 10})}) {
-      std::vector<std::vector<float>> images = {RandomImage(spec, 1), RandomImage(spec, 2)};
-      for (float& v : images[1]) v *= 3.0f;  // larger activations: more saturation
-      const SimResult r = SimulateBitAccurate(spec, widths, tech, weights, precision, images);
-      ASSERT_EQ(r.outputs.size(), 2u);
-      std::vector<int64_t> ref_saturations(spec.layers.size(), 0);
-      for (size_t i = 0; i < images.size(); ++i) {
-        const Reference ref = RunReference(spec, widths, weights, precision, images[i], true);
-        ASSERT_EQ(r.raw_outputs[i].size(), ref.raw.size());
-        for (size_t j = 0; j < ref.raw.size(); ++j) {
-          EXPECT_EQ(r.raw_outputs[i][j], ref.raw[j])
-              << "widths " << models::WidthsToString(widths) << " image " << i << " score " << j;
-          EXPECT_EQ(r.outputs[i][j], static_cast<float>(ref.outputs[j]));
+  for (bool exact_gemm : {true, false}) {
+    SimOptions options;
+    options.exact_gemm = exact_gemm;
+    int64_t total_saturations = 0, gemm_layers = 0;
+    for (const models::Widths& widths :
+         {models::FullWidths(spec), models::Widths{9, 7, 13}, models::Widths{1, 1, 1}}) {
+      for (const Precision& precision : {MixedPrecision(), UniformPrecision(spec, {32, 16}),
+                                         UniformPrecision(spec, {16, 10})}) {
+        const std::string what = std::string(exact_gemm ? "gemm " : "passes ") + models::WidthsToString(widths);
+        std::vector<std::vector<float>> images = {RandomImage(spec, 1), RandomImage(spec, 2)};
+        for (float& v : images[1]) v *= 3.0f;  // larger activations: more saturation
+        const SimResult r = SimulateBitAccurate(spec, widths, tech, weights, precision, images, options);
+        ASSERT_EQ(r.outputs.size(), 2u);
+        gemm_layers += r.exact_gemm_layers;
+        std::vector<int64_t> ref_saturations(spec.layers.size(), 0);
+        for (size_t i = 0; i < images.size(); ++i) {
+          const Reference ref = RunReference(spec, widths, weights, precision, images[i], true);
+          ASSERT_EQ(r.raw_outputs[i].size(), ref.raw.size());
+          for (size_t j = 0; j < ref.raw.size(); ++j) {
+            EXPECT_EQ(r.raw_outputs[i][j], ref.raw[j]) << what << " image " << i << " score " << j;
+            EXPECT_EQ(r.outputs[i][j], static_cast<float>(ref.outputs[j]));
+          }
+          // Weights are quantized once per run, so count the reference's once.
+          for (size_t l = 0; l < spec.layers.size(); ++l) {
+            ref_saturations[l] += ref.saturations[l];
+          }
         }
-        // Weights are quantized once per run, so count the reference's once.
         for (size_t l = 0; l < spec.layers.size(); ++l) {
-          ref_saturations[l] += ref.saturations[l];
+          const LayerResult& row = r.layers[l];
+          if (row.kind == "relu") continue;
+          // Reference counts weight and bias saturations per image; the tile once.
+          const int64_t per_run = row.saturations.weights + row.saturations.biases;
+          EXPECT_EQ(SimulatorSaturations(row) + per_run, ref_saturations[l]) << spec.layers[l].name << " " << what;
+          total_saturations += SimulatorSaturations(row);
         }
-      }
-      for (size_t l = 0; l < spec.layers.size(); ++l) {
-        const LayerResult& row = r.layers[l];
-        if (row.kind == "relu") continue;
-        // Reference counts weight and bias saturations per image; the tile once.
-        const int64_t per_run = row.saturations.weights + row.saturations.biases;
-        EXPECT_EQ(SimulatorSaturations(row) + per_run, ref_saturations[l])
-            << spec.layers[l].name << " " << models::WidthsToString(widths);
-        total_saturations += SimulatorSaturations(row);
       }
     }
+    EXPECT_GT(total_saturations, 0);  // the overflow paths ran
+    EXPECT_EQ(gemm_layers > 0, exact_gemm);
   }
-  EXPECT_GT(total_saturations, 0);  // the overflow paths ran
 }
 
 TEST(BitAccurate, SaturationBeyondSixteenTenIsCountedNeverSilent) {
@@ -326,6 +334,9 @@ TEST(BitAccurate, CountsEqualAnalyticalMode) {
     const SimResult analytical = SimulateAnalytical(c.spec, widths, tech, options);
     std::vector<std::vector<float>> images;
     for (int i = 0; i < c.images; ++i) images.push_back(RandomImage(c.spec, i));
+    // Pass by pass, so the passes' own counting is what is checked (a GEMM
+    // layer takes the closed-form counts).
+    options.exact_gemm = false;
     const SimResult exact = SimulateBitAccurate(c.spec, widths, tech, RandomWeights(c.spec, 1),
                                                 UniformPrecision(c.spec, tech.format), images, options);
     ExpectSameCounters(analytical, exact, c.spec.name + " at " + std::to_string(c.fraction));
@@ -335,7 +346,9 @@ TEST(BitAccurate, CountsEqualAnalyticalMode) {
 // A conv/fc layer computed as one exact GEMM (exact_gemm.h) against the same
 // layer pass by pass on the NFU: the same raw words, saturations and counters,
 // from small sums to weights so large that some layers must fall back to the
-// passes and their accumulators saturate.
+// passes and their accumulators saturate. On the 16-bit tile every sum fits
+// (R x 2^30 < 2^53), so there every layer is a GEMM and its output
+// saturations are the GEMM path's own.
 TEST(BitAccurate, TheExactGemmGivesThePassByPassBitsAndCounters) {
   struct Case {
     models::NetSpec spec;
@@ -379,9 +392,22 @@ TEST(BitAccurate, TheExactGemmGivesThePassByPassBitsAndCounters) {
       EXPECT_EQ(a.outputs, b.outputs) << where;
     }
     ExpectSameCounters(gemm, tile, what);
-    if (c.weight_scale > 1000) fallback_saturations += tile.total.saturations.accumulator;
+    EXPECT_EQ(tile.exact_gemm_layers, 0) << what;
+    EXPECT_GT(gemm.exact_gemm_layers, 0) << what;
+    const int64_t layer_images = static_cast<int64_t>(images.size()) *
+                                 std::count_if(c.spec.layers.begin(), c.spec.layers.end(),
+                                               [](const models::LayerSpec& l) { return l.HasWeights(); });
+    if (c.tech.format.total_bits == 16) {
+      EXPECT_EQ(gemm.exact_gemm_layers, layer_images) << what;
+      EXPECT_GT(gemm.total.saturations.outputs, 0) << what;
+    }
+    if (c.weight_scale > 1000) {
+      // Equal to the passes' count (checked above), so the GEMM run fell back
+      // where its sums could not fit: a GEMM never saturates an accumulator.
+      fallback_saturations += gemm.total.saturations.accumulator;
+      EXPECT_LT(gemm.exact_gemm_layers, layer_images) << what;
+    }
   }
-  // Only the passes can saturate the accumulator: the fallback ran.
   EXPECT_GT(fallback_saturations, 0);
 }
 

@@ -10,6 +10,7 @@ namespace {
 
 constexpr int64_t kExactInDouble = int64_t{1} << 53;
 constexpr int64_t kBiasLimit = int64_t{1} << 62;
+constexpr int64_t kLargestWordMagnitude = int64_t{1} << 31;  // |INT32_MIN|
 
 int64_t MaxAbs(const int32_t* values, int64_t n) {
   int64_t largest = 0;
@@ -22,7 +23,8 @@ int64_t MaxAbs(const int32_t* values, int64_t n) {
 bool SumsAreExactInDouble(int64_t reduction, int64_t max_abs_weight, int64_t max_abs_input, int64_t max_abs_bias) {
   if (reduction < 0 || max_abs_weight < 0 || max_abs_input < 0 || max_abs_bias < 0) return false;
   if (max_abs_bias >= kBiasLimit) return false;
-  // 128-bit: three factors below 2^31, 2^31 and 2^63 cannot overflow it.
+  if (max_abs_weight > kLargestWordMagnitude || max_abs_input > kLargestWordMagnitude) return false;
+  // 128-bit: factors of at most 2^63, 2^31 and 2^31 cannot overflow it.
   const unsigned __int128 bound = static_cast<unsigned __int128>(reduction) * static_cast<uint64_t>(max_abs_weight) *
                                   static_cast<uint64_t>(max_abs_input);
   return bound < static_cast<unsigned __int128>(kExactInDouble);

@@ -26,7 +26,9 @@
 namespace rcdnn::accel {
 
 // True when `reduction` products of |weight| <= max_abs_weight and |input|
-// <= max_abs_input sum below 2^53 in magnitude and |bias| < 2^62.
+// <= max_abs_input sum below 2^53 in magnitude and |bias| < 2^62. Any
+// argument that is negative, or a weight or input above 2^31 (no int32 word
+// is), gives false.
 bool SumsAreExactInDouble(int64_t reduction, int64_t max_abs_weight, int64_t max_abs_input, int64_t max_abs_bias);
 
 class ExactGemmLayer {

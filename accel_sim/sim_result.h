@@ -73,6 +73,10 @@ struct SimResult {
   std::vector<std::vector<int32_t>> raw_outputs;  // fixed arithmetic: the scores' raw <n,f> words
   FixedPointFormat output_format;                 // fixed arithmetic: the classifier's output format
   std::vector<MarginDecision> decisions;
+  // Bit-accurate fixed point: conv/fc layers, summed over images, computed as
+  // exact GEMMs rather than pass by pass (exact_gemm.h). Not a result: the
+  // bits and counters are the same either way; tests read it.
+  int64_t exact_gemm_layers = 0;
 
   double TimeNsPerImage() const { return total.time_ns / num_images; }
   double EnergyPjPerImage() const { return total.energy.TotalPj() / num_images; }
