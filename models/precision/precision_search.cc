@@ -275,6 +275,10 @@ PrecisionSearchReport RunPrecisionSearch(const PrecisionProblem& problem, const 
   report.generations_run = search.generations_run;
   report.seconds_per_evaluation = report.evaluations > 0 ? report.search_seconds / report.evaluations : 0;
 
+  // The front and the uniform baselines on the test images: minutes at paper size.
+  ProgressLine test_progress("precision_test", static_cast<int64_t>(search.front.size() + options.uniform_bits.size() +
+                                                                    options.uniform_formats.size()),
+                             "points");
   for (size_t i : search.front) {
     PointReport point;
     point.method = "peluso_calimera";
@@ -285,6 +289,7 @@ PrecisionSearchReport RunPrecisionSearch(const PrecisionProblem& problem, const 
     point.test_correct = test.Correct(point.precision);
     point.test_accuracy = Mean(point.test_correct);
     report.front.push_back(std::move(point));
+    test_progress.Advance();
   }
   auto add_uniform = [&](const std::string& label, const accel::Precision& p) {
     PointReport point;
@@ -296,11 +301,14 @@ PrecisionSearchReport RunPrecisionSearch(const PrecisionProblem& problem, const 
     point.test_correct = test.Correct(p);
     point.test_accuracy = Mean(point.test_correct);
     report.uniform.push_back(std::move(point));
+    test_progress.Advance();
   };
   for (int b : options.uniform_bits) add_uniform("<" + std::to_string(b) + ",range>", UniformRangePrecision(b, report.ranges));
   for (const accel::FixedPointFormat& f : options.uniform_formats) {
     add_uniform(f.ToString(), accel::UniformPrecision(spec, f));
   }
+
+  test_progress.Finish();
 
   if (!options.budget.empty()) {
     std::vector<OperatingPoint> points;
