@@ -77,6 +77,11 @@ def _datasets_impl(ctx):
             links.append(link)
         available[name] = len(found) > 0
         build.append("filegroup(name = %r, srcs = %r)" % (name, links))
+    if not available["mnist"] and available["fashion_mnist"]:
+        # Say it where the build prints: LeNet's results then are not MNIST's.
+        print(("rcdnn: MNIST not found under %s; LeNet's experiments use Fashion-MNIST. " +
+               "For MNIST, set RCDNN_DATA_ROOT to a folder holding mnist/ (scripts/run adds ../shared/datasets).") %
+              (":".join(roots) or "(no data root)"))
     ctx.file("BUILD", "\n".join(build) + "\n")
     ctx.file("available.bzl", "AVAILABLE = %r\nROOTS = %r\n" % (available, roots))
     ctx.file("WORKSPACE", "")
