@@ -157,16 +157,19 @@ TEST(RunPrecisionSearch, RejectsFloatTechAndTooWideBits) {
 
 TEST(SizesForProfile, QuickScalesImagesByTheNetworksMacs) {
   const SearchSizes lenet = SizesForProfile("quick", 2293000);
-  EXPECT_EQ(lenet.val_images, 500);
-  EXPECT_EQ(lenet.test_images, 2000);
-  const SearchSizes alexnet = SizesForProfile("quick", 12298240);  // about 5.4x LeNet's MACs
-  EXPECT_EQ(alexnet.val_images, 100);
-  EXPECT_EQ(alexnet.test_images, 370);
+  EXPECT_EQ(lenet.val_images, 1000);
+  EXPECT_EQ(lenet.test_images, 9000);
+  const SearchSizes convnets = SizesForProfile("quick", 4 * int64_t{2293000});
+  EXPECT_EQ(convnets.val_images, 500);
+  EXPECT_EQ(convnets.test_images, 2250);
+  const SearchSizes alexnet = SizesForProfile("quick", 12298240);  // about 5.4x LeNet's MACs: the floors
+  EXPECT_EQ(alexnet.val_images, 500);
+  EXPECT_EQ(alexnet.test_images, 2000);
   EXPECT_EQ(alexnet.population, lenet.population);
   EXPECT_EQ(alexnet.generations, lenet.generations);
   // Smaller networks never get more than LeNet's images, huge ones keep a floor.
-  EXPECT_EQ(SizesForProfile("quick", 1000).val_images, 500);
-  EXPECT_EQ(SizesForProfile("quick", int64_t{1} << 40).val_images, 100);
+  EXPECT_EQ(SizesForProfile("quick", 1000).val_images, 1000);
+  EXPECT_EQ(SizesForProfile("quick", int64_t{1} << 40).val_images, 500);
   // smoke and paper are fixed sizes, whatever the network.
   EXPECT_EQ(SizesForProfile("smoke", 12298240).val_images, SizesForProfile("smoke", 2293000).val_images);
   EXPECT_EQ(SizesForProfile("paper", 12298240).val_images, -1);
