@@ -16,7 +16,7 @@ int IntegerBits(double max_abs) {
 
 accel::FixedPointFormat FormatForRange(int bits, double max_abs) {
   if (bits < 2 || bits > 32) throw Error("precision: " + std::to_string(bits) + " bits is outside [2, 32]");
-  const int f = std::clamp(bits - 1 - IntegerBits(max_abs), 0, bits - 1);
+  const int f = std::clamp(bits - 1 - IntegerBits(max_abs), 0, std::min(bits - 1, kMaxRangeFractionBits));
   return accel::FixedPointFormat{bits, f};
 }
 

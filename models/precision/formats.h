@@ -13,8 +13,16 @@
 // Fraction bits: with n total bits and a range max|x| = R measured on
 // calibration data, the integer part needs I = floor(log2 R) + 1 bits for
 // R >= 1 (so that 2^I > R) and I = 0 for R < 1; then f = n - 1 - I, clamped
-// to [0, n - 1]. No value of the calibration data saturates unless I > n - 1
-// (then f = 0 and the large values saturate, counted by the simulator).
+// to [0, min(n - 1, 16)]. No value of the calibration data saturates unless
+// I > n - 1 (then f = 0 and the large values saturate, counted by the
+// simulator).
+//
+// Why at most 16 fraction bits: a product carries fw + fa fraction bits into
+// the 64-bit accumulator (accel_sim/fixed_point.h). Words above 16 bits with
+// small ranges would take up to 31 each, leaving the accumulator +-2 to +-4,
+// and every larger sum saturates (a <32,range> LeNet lost 0.2 points to it).
+// 16 keeps at least 31 integer bits for the sums, as the paper's <32,16>
+// does; words of 16 bits or fewer are unaffected.
 #pragma once
 
 #include <string>
@@ -37,6 +45,8 @@ struct ValueRanges {
 
 // Integer bits for a range (see above).
 int IntegerBits(double max_abs);
+// The most fraction bits a format chosen from a range gets (see above).
+inline constexpr int kMaxRangeFractionBits = 16;
 // <bits, f> with f from the range. bits in [2, 32].
 accel::FixedPointFormat FormatForRange(int bits, double max_abs);
 

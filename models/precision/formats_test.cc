@@ -30,6 +30,12 @@ TEST(FormatForRange, TableOfRanges) {
   EXPECT_EQ(FormatForRange(8, 3.0), (accel::FixedPointFormat{8, 5}));   // [-4, 4)
   EXPECT_EQ(FormatForRange(16, 20.0), (accel::FixedPointFormat{16, 10}));  // <16,10>: [-32, 32)
   EXPECT_EQ(FormatForRange(4, 1000.0), (accel::FixedPointFormat{4, 0}));   // too big: f = 0, saturates
+  // Wide words keep the accumulator's integer bits: at most 16 fraction bits.
+  EXPECT_EQ(FormatForRange(16, 0.5), (accel::FixedPointFormat{16, 15}));
+  EXPECT_EQ(FormatForRange(17, 0.5), (accel::FixedPointFormat{17, 16}));
+  EXPECT_EQ(FormatForRange(32, 0.5), (accel::FixedPointFormat{32, 16}));
+  EXPECT_EQ(FormatForRange(32, 3.0), (accel::FixedPointFormat{32, 16}));
+  EXPECT_EQ(FormatForRange(32, 1e6), (accel::FixedPointFormat{32, 11}));  // 2^20 > 1e6: 31 - 20
   EXPECT_GE(FormatForRange(8, 3.0).MaxValue(), 3.0);
   EXPECT_THROW(FormatForRange(1, 0.5), Error);
   EXPECT_THROW(FormatForRange(33, 0.5), Error);
