@@ -27,7 +27,7 @@ std::string PaperName(const std::string& id) {
 }
 
 std::string ShardsCommand(const PaperNetwork& network, const std::string& profile) {
-  return "bazel build --define=profile=" + profile + " " + network.shards_target + "  (needs " + network.needs + ")";
+  return "bazel build --config=" + profile + " " + network.shards_target + "  (needs " + network.needs + ")";
 }
 
 }  // namespace rcdnn::analysis

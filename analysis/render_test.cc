@@ -130,13 +130,13 @@ TEST(Render, MissingResultsAreBuiltInTheStoresProfile) {
     return result.missing.empty() ? std::string("(nothing missing)") : result.missing[0];
   };
   const std::string paper = first_missing(Render(Options(testing::TempDir("paper_hint_out"), {shard}, {"fig9"})));
-  EXPECT_NE(paper.find("bazel build --define=profile=paper //artifacts:"), std::string::npos) << paper;
+  EXPECT_NE(paper.find("bazel build --config=paper //artifacts:"), std::string::npos) << paper;
   const RenderResult pareto = Render(Options(testing::TempDir("paper_pareto_out"), {shard}, {"pareto"}));
   ASSERT_FALSE(pareto.missing.empty());
-  EXPECT_NE(pareto.missing[0].find("bazel run --define=profile=paper //artifacts:pareto"), std::string::npos)
+  EXPECT_NE(pareto.missing[0].find("bazel run --config=paper //artifacts:pareto"), std::string::npos)
       << pareto.missing[0];
   const std::string empty = first_missing(Render(Options(testing::TempDir("empty_hint_out"), {}, {"fig9"})));
-  EXPECT_NE(empty.find("bazel build --define=profile=quick //artifacts:lenet_shards"), std::string::npos) << empty;
+  EXPECT_NE(empty.find("bazel build --config=quick //artifacts:lenet_shards"), std::string::npos) << empty;
 }
 
 TEST(Render, RejectsUnknownArtifactsAndMissingShards) {
@@ -173,7 +173,7 @@ TEST(Render, ReportHasEverySectionAndEmbedsItsImages) {
   EXPECT_EQ(Count(html, "http://") + Count(html, "https://") + Count(html, "<link"), 0u);
   // Missing data says what and how; provenance names the data set and its checksum.
   EXPECT_NE(html.find("no fixed32_16 results: metrics time_us and energy_uj"), std::string::npos);
-  EXPECT_NE(html.find("produce it with: <code>bazel build --define=profile=smoke //artifacts:alexnet_shards"),
+  EXPECT_NE(html.find("produce it with: <code>bazel build --config=smoke //artifacts:alexnet_shards"),
             std::string::npos);
   EXPECT_NE(html.find("Fashion-MNIST (stand-in for MNIST)"), std::string::npos);
   EXPECT_NE(html.find(std::string(64, 'f')), std::string::npos);

@@ -9,8 +9,9 @@ over machines. A figure's BUILD entry then reads like its caption:
     trained_model(name = "lenet_golden_25", network = "lenet", method = "golden", fraction = 0.25)
 
 The fidelity profile comes from --define=profile=smoke|quick|paper (default
-quick) and is part of each action's command line, so profiles never share
-cache entries.
+quick; `--config=smoke|quick|paper` in .bazelrc sets it and gives smoke and
+paper output directories of their own) and is part of each action's command
+line, so profiles never share cache entries.
 """
 
 # Network -> data set it is trained on, and its solver.

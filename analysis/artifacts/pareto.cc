@@ -126,7 +126,7 @@ ArtifactOutput Pareto(const ArtifactContext& context) {
   if (by_network.empty()) {
     out.missing.push_back({"no operating points of any method (metrics pareto_accuracy / pareto_energy_uj / "
                            "pareto_latency_us / pareto_macs, key point=<label>)",
-                           "bazel run --define=profile=" + context.profile +
+                           "bazel run --config=" + context.profile +
                                " //artifacts:pareto (trains and measures every method)"});
     return out;
   }
@@ -163,7 +163,7 @@ ArtifactOutput Pareto(const ArtifactContext& context) {
     }
     if (!absent.empty()) {
       out.missing.push_back({"no operating points of " + PaperName(network) + " for " + absent,
-                             "bazel run --define=profile=" + context.profile + " //artifacts:pareto (its " + network +
+                             "bazel run --config=" + context.profile + " //artifacts:pareto (its " + network +
                                  " shards; the data set must be available)"});
     }
 
