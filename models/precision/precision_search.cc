@@ -160,16 +160,21 @@ ValueRanges MeasureValueRanges(const PrecisionProblem& problem, const data::Imag
   return ranges;
 }
 
+std::vector<std::vector<float>> TileImages(const NetSpec& spec, const data::ImageSet& set,
+                                           const std::vector<int64_t>& images) {
+  const int64_t floats = ImageFloats(spec);
+  std::vector<std::vector<float>> pixels;
+  for (int64_t i : images) pixels.emplace_back(set.images.begin() + i * floats, set.images.begin() + (i + 1) * floats);
+  return pixels;
+}
+
 TileClassifier::TileClassifier(const PrecisionProblem& problem, const data::ImageSet& set,
                                const std::vector<int64_t>& images, int threads)
     : problem_(problem), threads_(threads) {
   CheckImages(problem.spec, set, "evaluation");
   if (threads < 1) throw Error("threads must be at least 1, got " + std::to_string(threads));
-  const int64_t floats = ImageFloats(problem.spec);
-  for (int64_t i : images) {
-    images_.emplace_back(set.images.begin() + i * floats, set.images.begin() + (i + 1) * floats);
-    labels_.push_back(set.labels[i]);
-  }
+  images_ = TileImages(problem.spec, set, images);
+  for (int64_t i : images) labels_.push_back(set.labels[i]);
 }
 
 std::vector<uint8_t> TileClassifier::Correct(const accel::Precision& precision) const {

@@ -77,6 +77,11 @@ std::vector<int64_t> BalancedPrefix(const std::vector<uint8_t>& labels, int64_t 
 ValueRanges MeasureValueRanges(const PrecisionProblem& problem, const data::ImageSet& set,
                                const std::vector<int64_t>& images);
 
+// The images (indices into `set`) one per vector, as
+// accel::SimulateBitAccurate takes them.
+std::vector<std::vector<float>> TileImages(const models::NetSpec& spec, const data::ImageSet& set,
+                                           const std::vector<int64_t>& images);
+
 // Classifies images on the bit-accurate tile at a precision; images split
 // across threads (one SimulateBitAccurate per chunk).
 class TileClassifier {

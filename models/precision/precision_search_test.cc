@@ -68,12 +68,9 @@ TEST(MeasureValueRanges, InputWeightsAndOutputs) {
   for (double a : r.activations) EXPECT_GT(a, 0);
 }
 
-// With 16-bit formats whose fractions come from the ranges, the tile agrees
-// with itself run twice, and <32,16> classifies like the float engine would
-// (checked indirectly: it equals the range-chosen 32-bit result here).
 // Formats from the ranges never overflow the 64-bit accumulator, however wide
-// the words: a <32,range> tile computes the calibration images with no
-// saturation anywhere (before the fraction cap, weights and inputs below 1
+// the words: on the calibration images neither the accumulator nor a bias
+// saturates (before the fraction cap, weights and inputs below 1
 // took 31 and 30 fraction bits, leaving the accumulator +-4).
 TEST(UniformRangePrecision, WideWordsLeaveTheAccumulatorItsIntegerBits) {
   Fixture f;
@@ -82,10 +79,7 @@ TEST(UniformRangePrecision, WideWordsLeaveTheAccumulatorItsIntegerBits) {
   f.problem.weights = WeightsOfModel(f.model, 0);
   const std::vector<int64_t> images = BalancedPrefix(f.val.labels, 24);
   const ValueRanges ranges = MeasureValueRanges(f.problem, f.val, images);
-  std::vector<std::vector<float>> pixels;
-  const int64_t floats = int64_t{f.problem.spec.input_channels} * f.problem.spec.input_height *
-                         f.problem.spec.input_width;
-  for (int64_t i : images) pixels.emplace_back(f.val.images.begin() + i * floats, f.val.images.begin() + (i + 1) * floats);
+  const std::vector<std::vector<float>> pixels = TileImages(f.problem.spec, f.val, images);
   for (int bits : {16, 24, 32}) {
     const accel::Precision p = UniformRangePrecision(bits, ranges);
     const accel::SimResult r =
@@ -95,6 +89,9 @@ TEST(UniformRangePrecision, WideWordsLeaveTheAccumulatorItsIntegerBits) {
   }
 }
 
+// With 16-bit formats whose fractions come from the ranges, the tile agrees
+// with itself run twice, and <32,16> classifies like the float engine would
+// (checked indirectly: it equals the range-chosen 32-bit result here).
 TEST(TileClassifier, ThreadsDoNotChangeTheAnswer) {
   Fixture f;
   const std::vector<int64_t> images = BalancedPrefix(f.test.labels, 15);
