@@ -49,9 +49,12 @@ TEST_F(ArtifactsTest, ClaimsOnlyJudgeWhatIsMeasured) {
   AddRun("//models/runtime:energy",
          {{"accuracy_drop_pct", "lenet", "", "opportunistic", "test", scheme + ";vs=golden-full", std::nullopt, 0.5, "%"},
           {"energy_savings_pct", "lenet", "", "opportunistic", "test", scheme, std::nullopt, 93.0, "%"},
+          {"time_savings_pct", "lenet", "", "opportunistic", "test", scheme, std::nullopt, 88.0, "%"},
           {"cost_model_is_relative_macs", "lenet", "", "", "", "measured (cost.csv)", std::nullopt, 0, ""}});
   claims = Claims();
   EXPECT_EQ(claims[0].verdict, Verdict::kHolds) << claims[0].ours;
+  EXPECT_NE(claims[0].ours.find("93.00% energy saving (88.00% as power x time), 0.50 pt drop"), std::string::npos)
+      << claims[0].ours;
 
   // A 1.5 point drop breaks it.
   AddRun("//models/runtime:energy2",

@@ -192,7 +192,8 @@ def network_experiments(network, dataset, fractions = [0.25, 0.5, 0.75, 1.0], pr
     native.filegroup(
         name = net + "_shards",
         tags = ["manual"],
-        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime", "fixed_point", "table7_eval", "table7_runtime"]],
+        srcs = [":%s_%s" % (net, kind) for kind in ["eval", "eval_shutdown", "runtime", "fixed_point", "table7_eval", "table7_runtime"]] +
+               [":%s_table7_accel_sim.db" % net],
     )
 
 # Methods of the Table 7 optimum's models in the store (evaluate and runtime
@@ -276,10 +277,12 @@ def table7_optimum_experiments(net, network, dataset, goldens, profile):
         golden_pool = goldens,
         tags = ["manual"],
     )
+    # The cost file for the runtime schemes, and the accelerator's run of
+    # those widths as a shard (Table 8's E and 'E as P×T' of every increment).
     native.genrule(
         name = net + "_table7_cost",
         srcs = ["//models/spec:%s.net" % network, TECH, optimum],
-        outs = [net + "_table7_fixed32_16.cost"],
+        outs = [net + "_table7_fixed32_16.cost", net + "_table7_accel_sim.db"],
         tools = ["//accel_sim:table4"],
         # train_optimum validates the file fully; here it must at least hold a line of fractions.
         cmd = "tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && " +
@@ -287,8 +290,9 @@ def table7_optimum_experiments(net, network, dataset, goldens, profile):
               "{ [ -n \"$$fractions\" ] || { echo '$(location %s) holds no fractions (truncated?)' >&2; exit 1; }; } && " % optimum +
               "$(location //accel_sim:table4) --specs $(location //models/spec:%s.net) " % network +
               "--tech $(location %s) --fractions \"$$fractions\" " % TECH +
-              "--db $$tmp/accel.db --cost-out-dir $$tmp > /dev/null 2> >(tail -c 4000 >&2) && " +
-              "mv $$tmp/%s_fixed32_16.cost $@" % network,
+              "--target //artifacts:%s_table7_cost " % net +
+              "--db $(location %s_table7_accel_sim.db) --cost-out-dir $$tmp > /dev/null 2> >(tail -c 4000 >&2) && " % net +
+              "mv $$tmp/%s_fixed32_16.cost $(location %s_table7_fixed32_16.cost)" % (network, net),
         message = "Pricing the Table 7 optimum's increments on the accelerator (%s)" % network,
         tags = ["manual"],
     )

@@ -105,12 +105,13 @@ const CriterionRow kCriteria[] = {
 ArtifactOutput Table9(const ArtifactContext& context) {
   ArtifactOutput out;
   const Comparison drop{"accuracy drop %", Fixed(2), false}, savings{"energy savings %", Fixed(2), false},
-      gpu{"GPU energy savings %", Fixed(2), false};
+      power_time{"energy savings as P×T %", Fixed(2), false}, gpu{"GPU energy savings %", Fixed(2), false};
   bool gpu_by_time = false;
   Table table{"table9", "Table 9: energy savings and accuracy drop of the dynamic configuration, vs the golden result",
               {"network", "data set", "models", "thresholds", "cost model"}, {}, {}};
   Append(&table.header, drop.Header());
   Append(&table.header, savings.Header());
+  Append(&table.header, power_time.Header());
   Append(&table.header, gpu.Header());
   table.header.push_back("CPU savings % (measured)");
   std::vector<std::string> single_increment, untrained_optimum;
@@ -129,6 +130,9 @@ ArtifactOutput Table9(const ArtifactContext& context) {
                                 std::string(criterion.key) + ";vs=golden-full", std::nullopt);
         const std::optional<double> ours_savings =
             context.store.Value("energy_savings_pct", network.id, "", scheme, "test", criterion.key, std::nullopt);
+        // The same escalations priced by time: energy as power x time.
+        const std::optional<double> ours_time_savings =
+            context.store.Value("time_savings_pct", network.id, "", scheme, "test", criterion.key, std::nullopt);
         if (!ours_drop && !ours_savings) continue;
         if (criterion.paper) {
           any_set = true;
@@ -157,6 +161,7 @@ ArtifactOutput Table9(const ArtifactContext& context) {
                                         criterion.label, cost_model};
         Append(&row, drop.Cells(paper("Accuracy Drop", criterion), ours_drop));
         Append(&row, savings.Cells(paper("Acc. Energy Savings", criterion), ours_savings));
+        Append(&row, power_time.Cells(paper("Acc. Energy Savings", criterion), ours_time_savings));
         const PlatformSavings on_gpu = SavingsOn(context, network.id, models, criterion.key, "gpu");
         const PlatformSavings on_cpu = SavingsOn(context, network.id, models, criterion.key, "cpu");
         gpu_by_time = gpu_by_time || (on_gpu.pct && on_gpu.what == "time");
@@ -179,6 +184,7 @@ ArtifactOutput Table9(const ArtifactContext& context) {
       std::vector<std::string> row = {network.paper_name, "", "", kCriteria[0].label, ""};
       Append(&row, drop.Cells(paper("Accuracy Drop", kCriteria[0]), std::nullopt));
       Append(&row, savings.Cells(paper("Acc. Energy Savings", kCriteria[0]), std::nullopt));
+      Append(&row, power_time.Cells(paper("Acc. Energy Savings", kCriteria[0]), std::nullopt));
       Append(&row, gpu.Cells(paper("GPU Energy Savings", kCriteria[0]), std::nullopt));
       row.push_back("");
       table.rows.push_back(row);
@@ -196,9 +202,11 @@ ArtifactOutput Table9(const ArtifactContext& context) {
                         "runtime analysis' --max-accuracy-drop (default 1 point) of the last increment's. The "
                         "product can trade many points of accuracy for a few points of saving; the second row "
                         "shows what a bounded drop costs.");
-  table.notes.push_back("Accelerator savings are of our model's energy, on-chip and DRAM (Table 4's E); the paper "
-                        "counts energy as the design's power times time (Table 4's 'E as P×T'), so its savings are "
-                        "the accelerator's time savings.");
+  table.notes.push_back("Accelerator savings ('energy savings') are of our model's energy, on-chip and DRAM "
+                        "(Table 4's E). The paper counts energy as the design's power times time (its Table 4's E "
+                        "is 1213.4 mW × T), so its savings are the accelerator's time savings: 'energy savings as "
+                        "P×T' prices the same escalations that way (Table 4's 'E as P×T'), and is the column to "
+                        "compare with the paper's. The thresholds are those chosen with our energy.");
   table.notes.push_back("Measured platforms (GPU column, CPU column): the test images answered by each increment "
                         "under the row's thresholds, each having run increments 1..i afresh, priced at the "
                         "platform's measured per-increment cost (//artifacts:platforms, or gpu/'s timer), against "

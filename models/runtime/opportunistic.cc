@@ -78,6 +78,7 @@ EscalationResult RunEscalation(const std::vector<Rung>& rungs, const std::vector
   result.mean_time = have_time ? time_sum / count : -1;
   result.full_energy = rungs.back().energy;
   result.energy_savings = 1.0 - result.mean_energy / result.full_energy;
+  if (have_time && rungs.back().time > 0) result.time_savings = 1.0 - result.mean_time / rungs.back().time;
   result.mean_final_fraction = fraction_sum / count;
   return result;
 }

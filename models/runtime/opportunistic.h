@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct EscalationResult {
   double mean_time = -1;  // < 0 when a rung's time is unknown
   double full_energy = 0;  // running only the last rung on every image
   double energy_savings = 0;  // 1 - mean_energy / full_energy (negative if worse)
+  // 1 - mean_time / the last rung's time; unset when a rung's time is
+  // unknown. On the accelerator this is also the saving of energy counted as
+  // the design's power x time, the paper's convention (its Table 4).
+  std::optional<double> time_savings;
   double mean_final_fraction = 0;  // mean fraction of the rung whose answer is used
   int64_t reruns = 0;  // forward passes beyond the first, over all images
   std::vector<int64_t> final_at;  // images answered by each rung

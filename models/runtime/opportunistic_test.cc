@@ -41,6 +41,9 @@ TEST_F(ScriptedNetwork, EscalatesExactlyWhereTheMarginIsBelowTheThreshold) {
   EXPECT_DOUBLE_EQ(r.mean_time, (2 * 10.0 + 2 * 30.0 + 2 * 80.0) / 6.0);
   EXPECT_DOUBLE_EQ(r.full_energy, 10.0);
   EXPECT_DOUBLE_EQ(r.energy_savings, 1.0 - 38.0 / 60.0);
+  // Time is saved against the last rung's 50 on every image: 1 - (20 + 60 + 160) / 300.
+  ASSERT_TRUE(r.time_savings.has_value());
+  EXPECT_DOUBLE_EQ(*r.time_savings, 1.0 - 240.0 / 300.0);
   EXPECT_DOUBLE_EQ(r.mean_final_fraction, (2 * 0.25 + 2 * 0.5 + 2 * 1.0) / 6.0);
 }
 
@@ -90,7 +93,9 @@ TEST_F(ScriptedNetwork, SingleIncrementNeedsNoThreshold) {
 
 TEST_F(ScriptedNetwork, UnknownTimeIsReportedAsUnknown) {
   rungs[1].time = -1;
-  EXPECT_LT(RunEscalation(rungs, {0.5, 0.7}, Reuse::kNone).mean_time, 0);
+  const EscalationResult r = RunEscalation(rungs, {0.5, 0.7}, Reuse::kNone);
+  EXPECT_LT(r.mean_time, 0);
+  EXPECT_FALSE(r.time_savings.has_value());
 }
 
 TEST_F(ScriptedNetwork, BadInputsAreErrors) {

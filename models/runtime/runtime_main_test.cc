@@ -158,6 +158,9 @@ TEST_F(RuntimeMainTest, WritesOneRunWithEveryTable) {
   // reuse, increment 2 reuses conv1's old channels: 2*9*4 = 72 of increment 1's 88 MACs (the head's
   // 16 are recomputed), so those 3 images cost 1 + 4 - 72/88 each.
   EXPECT_NEAR(value("energy_savings_pct", "criterion=max-drop;reuse=no-reuse", "test"), 37.5, 1e-9);
+  // Time (2 and 8 us per increment) is saved against 8 us per image: 5 images at 2, 3 at 2 + 8.
+  EXPECT_NEAR(value("time_savings_pct", "criterion=max-drop;reuse=no-reuse", "test"), 100 * (1 - 40.0 / 8 / 8), 1e-9);
+  EXPECT_NEAR(value("time_savings_pct", "criterion=product;reuse=no-reuse", "test"), 75.0, 1e-9);
   EXPECT_NEAR(value("energy_savings_pct", "criterion=max-drop;reuse=reuse", "test"),
               100 * (1 - (5 + 3 * (5 - 72.0 / 88.0)) / 8 / 4), 1e-9);
   EXPECT_NEAR(MetricsNamed(db, "reuse_share").at(0).metric.value, 72.0 / 88.0, 1e-12);
