@@ -321,7 +321,11 @@ def platform_timing(name, gpu, selection, srcs, method_prefix = "", after = []):
     energy; a store with no runs where no device is usable). `selection` is
     the tool's flags saying what to time (--specs/--fractions or --models).
     The action waits for the targets in `after` (not read). Timings are
-    measurements, not functions of the inputs: never cached, run locally."""
+    measurements, not functions of the inputs: kept out of the disk and
+    remote caches and run locally. Within one Bazel server a timing still
+    runs again only when an input changes (a model, or an `after` output
+    whose bytes changed: an empty GPU store stays byte-identical, so the
+    timings chained after it keep their last measurement)."""
     tool = "//gpu:gpu_platforms" if gpu else "//benchmarks:platforms"
     if gpu:
         flags = "--repetitions 200 --batch-repetitions 20 --energy-seconds 1 --empty-db-without-device"
