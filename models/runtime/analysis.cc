@@ -415,8 +415,7 @@ RuntimeReport RunRuntimeAnalysis(const RuntimeOptions& options) {
   }
   out += Aligned({"scheme", "thresholds", "accuracy", "drop vs golden", "drop vs incr. full",
                   std::string("mean energy (") + cost.EnergyUnit() + ")", "savings", "time savings", "re-runs",
-                  "mean fraction",
-                  "answered per rung"},
+                  "mean fraction", "answered per rung"},
                  t9);
   out += "  [paper] = the paper's Table 9 setting: thresholds maximising savings x accuracy on validation, and every\n"
          "  escalation a fresh forward pass (Algorithm 3 as written, Eq. 1's cumulative cost). reuse = the hardware keeps\n"
