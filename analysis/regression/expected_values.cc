@@ -49,16 +49,22 @@ std::vector<std::string> SplitCsv(const std::string& line) {
 
 double DefaultTolerance(const std::string& name) {
   if (name == "accuracy") return 0.03;
-  if (name == "energy_savings_pct" || name == "accuracy_drop_pct") return 5.0;
+  if (name == "energy_savings_pct" || name == "time_savings_pct" || name == "accuracy_drop_pct") return 5.0;
   if (name == "mean_deployed_fraction") return 0.1;
   if (name == "fixed_point_accuracy_drop_pct") return 1.5;  // points; one of 200 smoke images is 0.5
   return 1e-9;  // images, storage_bytes, relative_macs, storage_overhead_pct
 }
 
 bool IsRegressionMetric(const std::string& name) {
-  static const std::set<std::string> kNames = {"accuracy",           "images",         "relative_macs",
-                                               "storage_bytes",      "energy_savings_pct", "accuracy_drop_pct",
-                                               "mean_deployed_fraction", "storage_overhead_pct",
+  static const std::set<std::string> kNames = {"accuracy",
+                                               "images",
+                                               "relative_macs",
+                                               "storage_bytes",
+                                               "energy_savings_pct",
+                                               "time_savings_pct",
+                                               "accuracy_drop_pct",
+                                               "mean_deployed_fraction",
+                                               "storage_overhead_pct",
                                                "fixed_point_accuracy_drop_pct"};
   return kNames.count(name) > 0;
 }
